@@ -1,0 +1,97 @@
+/**
+ * The per-record cleaning rules, as one pure function so it can run in worker threads: HTML to
+ * Markdown for assistant turns, ShareGPT artifacts, error turns, structural repairs, validation.
+ * Each repair and reject has a reason code (searchable by name) that the report counts.
+ */
+import type { Conversation, RejectMarker, Turn } from '../core/types.js';
+import { reject } from '../core/types.js';
+import { checkHtmlLimits, htmlToMarkdown, looksLikeHtml, stripShareGptArtifacts } from './html/index.js';
+import { isErrorTurn } from './error-turns.js';
+
+export interface CleanOptions {
+  /** Deepest HTML nesting accepted before the converter sees a turn (`too_deep`). */
+  maxDepth?: number;
+  /** Largest turn accepted, in bytes of UTF-8 (`too_large`). */
+  maxTurnBytes?: number;
+  /** Fewest characters a conversation may have in all (`too_short`). FastChat uses 16. */
+  minChars?: number;
+  /** Convert HTML assistant turns (on by default). */
+  html?: boolean;
+}
+
+export const DEFAULT_CLEAN: Required<CleanOptions> = { maxDepth: 512, maxTurnBytes: 4 << 20, minChars: 16, html: true };
+
+/** Repair codes, counted in the report. */
+export type RepairCode = 'html_converted' | 'artifact_removed' | 'leading_assistant_removed' | 'trailing_user_removed' | 'whitespace_trimmed';
+
+export interface CleanResult {
+  out: Conversation | RejectMarker;
+  repairs: RepairCode[];
+}
+
+export function cleanConversation(conv: Conversation, options: CleanOptions = {}): CleanResult {
+  const o = { ...DEFAULT_CLEAN, ...options };
+  const repairs: RepairCode[] = [];
+  const original = conv;
+  const bad = (reason: string, detail: string): CleanResult => ({
+    out: reject({ reason, detail, source: conv.source, id: conv.id, record: original }),
+    repairs,
+  });
+
+  const turns: Turn[] = [];
+  for (let i = 0; i < conv.turns.length; i++) {
+    const t = conv.turns[i]!;
+    let text = t.content;
+    if (Buffer.byteLength(text) > o.maxTurnBytes) return bad('too_large', `turn ${i} is ${Buffer.byteLength(text)} bytes (limit ${o.maxTurnBytes})`);
+    // User turns are plain text in ShareGPT (the scraper took textContent): never convert them,
+    // or `#include <stdio.h>` loses its header name as FastChat's cleaner does.
+    if (o.html && t.role === 'assistant' && looksLikeHtml(text)) {
+      const limit = checkHtmlLimits(text, { maxDepth: o.maxDepth, maxBytes: o.maxTurnBytes });
+      if (limit) return bad(limit.reason, `turn ${i}: ${limit.detail}`);
+      text = htmlToMarkdown(text);
+      repairs.push('html_converted');
+    }
+    const stripped = stripShareGptArtifacts(text);
+    if (stripped.removed > 0) repairs.push('artifact_removed');
+    text = stripped.text;
+    const trimmed = text.trim();
+    if (trimmed !== text) {
+      text = trimmed;
+      repairs.push('whitespace_trimmed');
+    }
+    const nt: Turn = { role: t.role, content: text };
+    if (t.weight !== undefined) nt.weight = t.weight;
+    turns.push(nt);
+  }
+
+  for (let i = 0; i < turns.length; i++) {
+    const t = turns[i]!;
+    if (t.role === 'assistant' && isErrorTurn(t.content)) return bad('error_turn', `turn ${i} is a ChatGPT error message: ${JSON.stringify(t.content.slice(0, 80))}`);
+  }
+
+  // Structure: an optional first system turn, then user/assistant alternating, ending on assistant.
+  const system = turns[0]?.role === 'system' ? [turns.shift()!] : [];
+  while (turns[0]?.role === 'assistant') {
+    turns.shift();
+    repairs.push('leading_assistant_removed');
+  }
+  while (turns.length > 0 && turns[turns.length - 1]!.role === 'user') {
+    turns.pop();
+    repairs.push('trailing_user_removed');
+  }
+  for (let i = 0; i < turns.length; i++) {
+    const want = i % 2 === 0 ? 'user' : 'assistant';
+    if (turns[i]!.role !== want) return bad('wrong_format', `turn ${i + system.length} is ${turns[i]!.role}, expected ${want} (turns must alternate user/assistant after an optional first system turn)`);
+  }
+  if (turns.length < 2) return bad('wrong_format', 'no user→assistant round left');
+  const all = [...system, ...turns];
+  for (let i = 0; i < all.length; i++) {
+    if (all[i]!.content === '' && !(i === 0 && all[i]!.role === 'system')) return bad('empty_turn', `turn ${i} (${all[i]!.role}) is empty after cleaning`);
+  }
+  let chars = 0;
+  for (const t of all) chars += t.content.length;
+  if (chars < o.minChars) return bad('too_short', `${chars} characters in all (minimum ${o.minChars})`);
+
+  const out: Conversation = { ...conv, turns: all };
+  return { out, repairs };
+}

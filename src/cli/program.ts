@@ -1,0 +1,19 @@
+/** The sftforge program: one subcommand per file in ./commands, each only parsing arguments. */
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../exec/paths.js';
+import * as clean from './commands/clean.js';
+import * as pipeline from './commands/pipeline.js';
+
+const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+
+export function buildProgram(): Command {
+  const program = new Command('sftforge')
+    .description('Supervised fine-tuning data for chat models: ingest, clean, format, measure, share')
+    .version(version)
+    .showHelpAfterError('(run with --help for usage)');
+  for (const cmd of [clean, pipeline]) cmd.register(program);
+  return program;
+}
+

@@ -1,0 +1,103 @@
+/**
+ * The run report: every record in, out, repaired or rejected is counted here, per reason, so
+ * that `in = out + sum(rejects)` can be checked by anyone reading it.
+ */
+
+export interface ReportJson {
+  stage: string;
+  records_in: number;
+  records_out: number;
+  rejects: Record<string, number>;
+  repairs: Record<string, number>;
+  counters: Record<string, number>;
+  bytes_in: number;
+  seconds: number;
+  mb_per_s: number;
+  records_per_s: number;
+}
+
+export class Report {
+  recordsIn = 0;
+  recordsOut = 0;
+  bytesIn = 0;
+  readonly rejects = new Map<string, number>();
+  readonly repairs = new Map<string, number>();
+  readonly counters = new Map<string, number>();
+  private readonly started = process.hrtime.bigint();
+  private ended: bigint | undefined;
+
+  constructor(readonly stage: string) {}
+
+  reject(reason: string, n = 1): void {
+    this.rejects.set(reason, (this.rejects.get(reason) ?? 0) + n);
+  }
+  repair(kind: string, n = 1): void {
+    this.repairs.set(kind, (this.repairs.get(kind) ?? 0) + n);
+  }
+  count(name: string, n = 1): void {
+    this.counters.set(name, (this.counters.get(name) ?? 0) + n);
+  }
+  get rejected(): number {
+    let n = 0;
+    for (const v of this.rejects.values()) n += v;
+    return n;
+  }
+  finish(): void {
+    this.ended ??= process.hrtime.bigint();
+  }
+  get seconds(): number {
+    const end = this.ended ?? process.hrtime.bigint();
+    return Number(end - this.started) / 1e9;
+  }
+
+  /** Deterministic part first; timings last (they are the only fields that vary between runs). */
+  toJSON(): ReportJson {
+    const s = this.seconds;
+    return {
+      stage: this.stage,
+      records_in: this.recordsIn,
+      records_out: this.recordsOut,
+      rejects: sortedObject(this.rejects),
+      repairs: sortedObject(this.repairs),
+      counters: sortedObject(this.counters),
+      bytes_in: this.bytesIn,
+      seconds: round(s, 3),
+      mb_per_s: round(s > 0 ? this.bytesIn / 1e6 / s : 0, 2),
+      records_per_s: round(s > 0 ? this.recordsIn / s : 0, 1),
+    };
+  }
+
+  /** The short table printed on stderr at the end of a run. */
+  toTable(): string {
+    const j = this.toJSON();
+    const rows: [string, string][] = [
+      ['records in', String(j.records_in)],
+      ['records out', String(j.records_out)],
+    ];
+    for (const [k, v] of Object.entries(j.repairs)) rows.push([`repair ${k}`, String(v)]);
+    for (const [k, v] of Object.entries(j.rejects)) rows.push([`reject ${k}`, String(v)]);
+    for (const [k, v] of Object.entries(j.counters)) rows.push([k, String(v)]);
+    rows.push(['MB in', (j.bytes_in / 1e6).toFixed(2)], ['seconds', j.seconds.toFixed(2)], ['MB/s', j.mb_per_s.toFixed(2)]);
+    const w = Math.max(...rows.map((r) => r[0].length));
+    return [`${this.stage}:`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v.padStart(10)}`)].join('\n');
+  }
+
+  /** Adds another report's counts (a worker's, or a rank's when merging). */
+  merge(o: ReportJson): void {
+    this.recordsIn += o.records_in;
+    this.recordsOut += o.records_out;
+    this.bytesIn += o.bytes_in;
+    for (const [k, v] of Object.entries(o.rejects)) this.reject(k, v);
+    for (const [k, v] of Object.entries(o.repairs)) this.repair(k, v);
+    for (const [k, v] of Object.entries(o.counters)) this.count(k, v);
+  }
+}
+
+function sortedObject(m: Map<string, number>): Record<string, number> {
+  return Object.fromEntries([...m.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function round(x: number, d: number): number {
+  const f = 10 ** d;
+  return Math.round(x * f) / f;
+}
