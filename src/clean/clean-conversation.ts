@@ -30,7 +30,7 @@ export interface CleanResult {
 }
 
 export function cleanConversation(conv: Conversation, options: CleanOptions = {}): CleanResult {
-  const o = { ...DEFAULT_CLEAN, ...options };
+  const o = withDefaults(options);
   const repairs: RepairCode[] = [];
   const original = conv;
   const bad = (reason: string, detail: string): CleanResult => ({
@@ -94,4 +94,11 @@ export function cleanConversation(conv: Conversation, options: CleanOptions = {}
 
   const out: Conversation = { ...conv, turns: all };
   return { out, repairs };
+}
+
+/** Options with unset fields (undefined from the CLI) taking the defaults. */
+export function withDefaults(options: CleanOptions): Required<CleanOptions> {
+  const o = { ...DEFAULT_CLEAN };
+  for (const [k, v] of Object.entries(options)) if (v !== undefined) (o as Record<string, unknown>)[k] = v;
+  return o;
 }
