@@ -4,7 +4,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../exec/paths.js';
 import * as clean from './commands/clean.js';
+import * as generate from './commands/generate.js';
+import * as inspect from './commands/inspect.js';
 import * as pipeline from './commands/pipeline.js';
+import * as push from './commands/push.js';
+import * as stats from './commands/stats.js';
+import * as tokenize from './commands/tokenize.js';
 
 const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -13,7 +18,7 @@ export function buildProgram(): Command {
     .description('Supervised fine-tuning data for chat models: ingest, clean, format, measure, share')
     .version(version)
     .showHelpAfterError('(run with --help for usage)');
-  for (const cmd of [clean, pipeline]) cmd.register(program);
+  for (const cmd of [clean, generate, inspect, pipeline, push, stats, tokenize]) cmd.register(program);
   return program;
 }
 

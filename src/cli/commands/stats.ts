@@ -1,0 +1,36 @@
+/** `sftforge stats`: argument parsing only; the work is runStats in src/stats/. */
+import type { Command } from 'commander';
+import { runStats } from '../../stats/run.js';
+import { INPUT_FORMATS } from '../../io/read.js';
+import type { InputFormat } from '../../core/types.js';
+import { UsageError } from '../../core/errors.js';
+import { floatOption, intOption } from '../options.js';
+
+export function register(program: Command): void {
+  program
+    .command('stats')
+    .description('Dataset statistics: turns, lengths, MTLD (as UltraChat measured it), distinct-n, gzip ratio, tokens; JSON and HTML report')
+    .argument('<input...>', 'JSON/JSONL files or folders (ShareGPT, UltraChat, OpenAI messages), or tokenized dataset folders')
+    .option('--json <file>', 'write the statistics as JSON')
+    .option('--html <file>', 'write a self-contained HTML report with charts')
+    .option('--sample <n>', 'measure a seeded reservoir sample of N dialogues (and tokenized rows)', intOption)
+    .option('--seed <s>', 'seed for --sample (default 0)', intOption)
+    .option('--format <format>', `input format: ${INPUT_FORMATS.join('|')} (default: detected per file)`)
+    .option('--mtld-threshold <t>', 'MTLD factor threshold (default 0.72, as UltraChat)', floatOption)
+    .option('--max-groups <n>', 'groups kept per key (source, model, sector, persona) before "(other)" (default 32)', intOption)
+    .action(async (inputs: string[], o) => {
+      if (o.format && !INPUT_FORMATS.includes(o.format)) throw new UsageError(`--format ${o.format} is not one of ${INPUT_FORMATS.join(', ')}`);
+      if (o.seed !== undefined && o.sample === undefined) throw new UsageError('--seed only applies with --sample N');
+      if (o.sample === 0) throw new UsageError('--sample must be at least 1');
+      await runStats({
+        inputs,
+        json: o.json,
+        html: o.html,
+        sample: o.sample,
+        seed: o.seed,
+        format: o.format as InputFormat | undefined,
+        mtldThreshold: o.mtldThreshold,
+        maxGroups: o.maxGroups,
+      });
+    });
+}
