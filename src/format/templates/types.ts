@@ -42,4 +42,54 @@ export interface ChatTemplate {
   /** Special tokens the rendered text relies on (added to a tokenizer that lacks them). */
   readonly specialTokens: readonly string[];
   render(turns: readonly Turn[], opts?: RenderOptions): Rendered;
+  /**
+   * (Extension, optional.) The template writes each message's content Python-`strip()`ped, as its
+   * reference does (tulu, llama-3): `content` spans then cover the stripped text, not `Turn.content`.
+   */
+  readonly stripsContent?: boolean;
+  /**
+   * (Extension, optional.) `hf` only: trained spans are the template's `{% generation %}` blocks,
+   * which may start before the reply (SmolLM3's include the `<|im_start|>assistant\n` header).
+   */
+  readonly generationBlocks?: boolean;
+}
+
+/** One entry of a tokenizer_config.json `chat_template` given as a list (`default`, `tool_use`, ...). */
+export interface NamedChatTemplate {
+  name: string;
+  template: string;
+}
+
+/**
+ * (Extension.) Options of `getTemplate(name, opts)`. Every field is optional; a template ignores
+ * the fields it has no use for.
+ */
+export interface TemplateOptions {
+  /** BOS string (default per template: `<s>` for Llama/Mistral families, `<|begin_of_text|>` for llama-3). */
+  bosToken?: string;
+  /** EOS string (default `</s>` where the format uses it). */
+  eosToken?: string;
+  /**
+   * Built-ins: put `bosToken` at the start of the text (default true where the model's tokenizer
+   * adds BOS; false for chatml/qwen). The FastChat vectors are rendered with `addBos: false`
+   * because FastChat's prompt string leaves BOS to the tokenizer.
+   */
+  addBos?: boolean;
+  /** System prompt used when the conversation has no system turn (replaces the template default). */
+  systemPrompt?: string;
+  /** OpenChat condition (`GPT4 Correct`, `Math Correct`, `Code`, or '' for none). */
+  condition?: string;
+  /** `hf`: the tokenizer's `chat_template` (a string or a list of named templates). */
+  chatTemplate?: string | readonly NamedChatTemplate[];
+  /** `hf`: which named template to use (default: `tool_use` when tools are given, else `default`). */
+  templateName?: string;
+  /** `hf`: special tokens from tokenizer_config.json (`bos_token`, `eos_token`, `pad_token`, ...). */
+  specialTokensMap?: Record<string, unknown>;
+  /** `hf`: extra template variables (`tools`, `documents`, `enable_thinking`, ...). */
+  extraContext?: Record<string, unknown>;
+  /**
+   * `hf`: the clock `strftime_now()` reads. transformers uses the real date; pass a fixed date
+   * for byte-identical output across runs.
+   */
+  now?: Date;
 }

@@ -1,0 +1,42 @@
+/**
+ * Chat templates: `getTemplate(name, opts)` returns a ChatTemplate whose `render` gives the text
+ * the reference implementation renders plus character spans of contents and trained replies.
+ */
+import { TemplateConfigError } from './errors.js';
+import { FASTCHAT_DEFS, fastChatTemplate } from './fastchat.js';
+import { HfChatTemplate } from './hf.js';
+import { Llama3Template } from './llama3.js';
+import { OPENCHAT_NAMES, openChatTemplate } from './openchat.js';
+import { TuluTemplate } from './tulu.js';
+import type { ChatTemplate, TemplateOptions } from './types.js';
+import { UltraLmTemplate } from './ultralm.js';
+
+type Factory = (name: string, opts: TemplateOptions) => ChatTemplate;
+
+const FACTORIES = new Map<string, Factory>([
+  ...OPENCHAT_NAMES.map((n): [string, Factory] => [n, openChatTemplate]),
+  ...Object.keys(FASTCHAT_DEFS).map((n): [string, Factory] => [n, fastChatTemplate]),
+  ['tulu', (_n, o) => new TuluTemplate(o)],
+  ['ultralm', (_n, o) => new UltraLmTemplate(o)],
+  ['llama-3', (_n, o) => new Llama3Template(o)],
+  ['hf', (_n, o) => new HfChatTemplate(o)],
+]);
+
+export function listTemplates(): string[] {
+  return [...FACTORIES.keys()].sort();
+}
+
+export function getTemplate(name: string, opts: TemplateOptions = {}): ChatTemplate {
+  const factory = FACTORIES.get(name);
+  if (!factory) {
+    throw new TemplateConfigError(`unknown chat template ${JSON.stringify(name)}`, `use one of: ${listTemplates().join(', ')}`);
+  }
+  return factory(name, opts);
+}
+
+export type { ChatTemplate, NamedChatTemplate, Rendered, RenderOptions, Span, TemplateOptions, TrainedSpan } from './types.js';
+export { TemplateConfigError, TemplateError, TemplateSpanError, type TemplateErrorReason } from './errors.js';
+export { HfChatTemplate, selectChatTemplate, templateOptionsFromTokenizerConfig } from './hf.js';
+export { ChatTemplateProgram } from './jinja/program.js';
+export { ensureJinjaPatched } from './jinja/patch.js';
+export { pyLStrip, pyRStrip, pyStrip } from './pystr.js';
