@@ -54,7 +54,7 @@ export function cleanConversation(conv: Conversation, options: CleanOptions = {}
     const stripped = stripShareGptArtifacts(text);
     if (stripped.removed > 0) repairs.push('artifact_removed');
     text = stripped.text;
-    const trimmed = text.trim();
+    const trimmed = trimInvisible(text);
     if (trimmed !== text) {
       text = trimmed;
       repairs.push('whitespace_trimmed');
@@ -101,4 +101,13 @@ export function withDefaults(options: CleanOptions): Required<CleanOptions> {
   const o = { ...DEFAULT_CLEAN };
   for (const [k, v] of Object.entries(options)) if (v !== undefined) (o as Record<string, unknown>)[k] = v;
   return o;
+}
+
+/**
+ * Trim whitespace and the invisible characters the UI leaves behind (zero-width space, joiners,
+ * BOM, word joiner): an answer of only U+200B is empty, as FastChat's isprintable() test also says.
+ */
+const EDGE_INVISIBLE = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g;
+export function trimInvisible(s: string): string {
+  return s.replace(EDGE_INVISIBLE, '');
 }

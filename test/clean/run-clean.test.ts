@@ -80,7 +80,10 @@ describe('runClean on sharegpt_html_sample.json', () => {
     };
     const short = rejects.filter((r) => r.reason === 'too_short' && r.id && !planted.has(r.id));
     for (const r of short) expect(chars(r.id!)).toBeLessThan(16);
-    const unexpected = rejects.filter((r) => r.id && !planted.has(r.id) && r.reason !== 'duplicate' && r.reason !== 'too_short');
+    // Answers of only a zero-width space (`<p>\u200b</p>`) are empty: checked on the truth Markdown.
+    const invisible = (x: string) => x.replace(/[\s\u200b-\u200d\u2060\ufeff]/g, '') === '';
+    for (const r of rejects.filter((x) => x.reason === 'empty_turn' && x.id && !planted.has(x.id))) expect(truth[r.id!]!.some(invisible)).toBe(true);
+    const unexpected = rejects.filter((r) => r.id && !planted.has(r.id) && !['duplicate', 'too_short', 'empty_turn'].includes(r.reason));
     expect(unexpected.map((r) => `${r.id}:${r.reason}`)).toEqual([]);
     expect(report.repairs.leading_assistant_removed).toBe(manifest.planted.leading_gpt_turn!.length);
     expect(manifest.planted.leading_gpt_turn!.filter(tailIsCopy).length).toBeLessThan(manifest.planted.leading_gpt_turn!.length);
