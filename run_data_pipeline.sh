@@ -9,4 +9,4 @@ if [ ! -f "$here/dist/cli/main.js" ]; then
   (cd "$here" && npm run --silent build)
 fi
 mkdir -p "$output"
-exec node "$here/dist/cli/main.js" pipeline "$here/pipelines/openchat.yaml" --set "input=$input" --set "output=$output"
+exec "$here/dist/cli/main.js" pipeline "$here/pipelines/openchat.yaml" --set "input=$input" --set "output=$output"

@@ -14,6 +14,8 @@ export interface ReportJson {
   seconds: number;
   mb_per_s: number;
   records_per_s: number;
+  /** Peak resident memory of the whole process (worker threads included), MB. */
+  peak_rss_mb: number;
 }
 
 export class Report {
@@ -64,6 +66,7 @@ export class Report {
       seconds: round(s, 3),
       mb_per_s: round(s > 0 ? this.bytesIn / 1e6 / s : 0, 2),
       records_per_s: round(s > 0 ? this.recordsIn / s : 0, 1),
+      peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
     };
   }
 
@@ -77,7 +80,7 @@ export class Report {
     for (const [k, v] of Object.entries(j.repairs)) rows.push([`repair ${k}`, String(v)]);
     for (const [k, v] of Object.entries(j.rejects)) rows.push([`reject ${k}`, String(v)]);
     for (const [k, v] of Object.entries(j.counters)) rows.push([k, String(v)]);
-    rows.push(['MB in', (j.bytes_in / 1e6).toFixed(2)], ['seconds', j.seconds.toFixed(2)], ['MB/s', j.mb_per_s.toFixed(2)]);
+    rows.push(['MB in', (j.bytes_in / 1e6).toFixed(2)], ['seconds', j.seconds.toFixed(2)], ['MB/s', j.mb_per_s.toFixed(2)], ['peak RSS MB', j.peak_rss_mb.toFixed(0)]);
     const w = Math.max(...rows.map((r) => r[0].length));
     return [`${this.stage}:`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v.padStart(10)}`)].join('\n');
   }

@@ -18,6 +18,8 @@ export interface PoolOptions {
   /** Close a batch at this many items or this many bytes (sizeOf), whichever first. */
   batchItems?: number;
   batchBytes?: number;
+  /** Old-generation heap cap per worker thread, MB. */
+  workerHeapMb?: number;
 }
 
 export function defaultWorkers(): number {
@@ -37,7 +39,15 @@ export async function* orderedMap<T, R>(
     for await (const b of batches) yield* local(b, opts.shared);
     return;
   }
-  const pool = new Piscina({ filename: workerFile(opts.module), name: opts.name, minThreads: opts.workers, maxThreads: opts.workers });
+  // A worker's heap is capped so V8 collects instead of growing lazily: memory stays flat (the
+  // cap is far above what one batch needs; see scripts/bench-clean.mjs for peak RSS).
+  const pool = new Piscina({
+    filename: workerFile(opts.module),
+    name: opts.name,
+    minThreads: opts.workers,
+    maxThreads: opts.workers,
+    resourceLimits: { maxOldGenerationSizeMb: opts.workerHeapMb ?? 128, maxYoungGenerationSizeMb: 16 },
+  });
   const window: Promise<R[]>[] = [];
   const limit = opts.workers * 2;
   try {
