@@ -5,7 +5,7 @@
  */
 import type { Conversation, RejectMarker, Turn } from '../core/types.js';
 import { reject } from '../core/types.js';
-import { checkHtmlLimits, htmlToMarkdown, looksLikeHtml, stripShareGptArtifacts } from './html/index.js';
+import { checkHtmlLimits, DEFAULT_MAX_DEPTH, htmlToMarkdown, looksLikeHtml, stripShareGptArtifacts } from './html/index.js';
 import { isErrorTurn } from './error-turns.js';
 
 export interface CleanOptions {
@@ -19,7 +19,7 @@ export interface CleanOptions {
   html?: boolean;
 }
 
-export const DEFAULT_CLEAN: Required<CleanOptions> = { maxDepth: 512, maxTurnBytes: 4 << 20, minChars: 16, html: true };
+export const DEFAULT_CLEAN: Required<CleanOptions> = { maxDepth: DEFAULT_MAX_DEPTH, maxTurnBytes: 4 << 20, minChars: 16, html: true };
 
 /** Repair codes, counted in the report. */
 export type RepairCode = 'html_converted' | 'artifact_removed' | 'leading_assistant_removed' | 'trailing_user_removed' | 'whitespace_trimmed';

@@ -1,0 +1,139 @@
+/**
+ * Parse an answer and prepare its tree for turndown, in one pass:
+ * - each `<pre>` is converted here (fencedBlock) and emptied (see emptyPre), so turndown never walks the
+ *   highlight spans and the UI chrome inside it (a third of the bytes), and no prose rule can
+ *   touch code;
+ * - prose text nodes keep their line breaks and get minimal block escaping (text.ts).
+ */
+import { createDocument } from '@mixmark-io/domino';
+import { fencedBlock } from './code-block.js';
+import { BLOCK, DELIMITED, INLINE_AFTER_BREAK, ROOT_TAG, SINGLE_LINE } from './tags.js';
+import { droppedBreakBefore, escapeBackslashes, LINE_BREAK, prepareProse } from './text.js';
+import { escapeTypedTags } from './typed-tags.js';
+
+const ELEMENT = 1;
+const TEXT = 3;
+
+/** A noncharacter (never in interchanged text) standing for an emptied `<pre>`'s content. */
+const PRE_PLACEHOLDER = '\uFDD1';
+
+/** Markdown of each emptied `<pre>`, read back by the code-block rule. */
+const fenced = new WeakMap<Node, string>();
+
+export function preparedFence(node: Node): string | undefined {
+  return fenced.get(node);
+}
+
+/** The answer parsed by turndown's own HTML5 parser, inside a wrapper element. */
+export function parseAnswer(html: string): Element {
+  // The placeholders are noncharacters, invalid in interchanged text: any in the input go.
+  const clean = /[\uFDD0\uFDD1]/.test(html) ? html.replace(/[\uFDD0\uFDD1]/g, '') : html;
+  const doc = createDocument(`<${ROOT_TAG}>${escapeTypedTags(clean)}</${ROOT_TAG}>`);
+  const root = doc.getElementsByTagName(ROOT_TAG)[0];
+  if (!root) throw new Error(`HTML parser lost the ${ROOT_TAG} wrapper`); // cannot happen: body content
+  return root;
+}
+
+function nameOf(node: Node): string {
+  return node.nodeType === ELEMENT ? (node as Element).localName : '';
+}
+
+function isBreakOrBlock(node: Node): boolean {
+  const name = nameOf(node);
+  return name === 'br' || BLOCK.has(name);
+}
+
+/**
+ * Is there nothing between `node` and a line edge on that side? Climbing out of a `<span>` keeps
+ * looking; climbing out of a link or emphasis does not: its `[`, `*` or `~` stands in between.
+ */
+function atEdge(node: Node, side: 'previousSibling' | 'nextSibling'): boolean {
+  for (let n: Node = node; ; ) {
+    const sib = n[side];
+    if (sib) return isBreakOrBlock(sib);
+    const parent = n.parentNode;
+    if (!parent || BLOCK.has(nameOf(parent))) return true;
+    if (DELIMITED.has(nameOf(parent))) return false;
+    n = parent;
+  }
+}
+
+function prepareText(node: Text): void {
+  let data = node.data;
+  if (!/[^ \t\r\n]/.test(data)) return; // layout whitespace: turndown drops it
+  const prev = node.previousSibling;
+  // The task-list rule writes `[x] ` itself; the space after the checkbox would double it.
+  if (prev && nameOf(prev) === 'input') data = data.replace(/^[ \t\r\n]+/, '');
+  const next = node.nextSibling;
+  node.data = prepareProse(data, {
+    atLineStart: atEdge(node, 'previousSibling'),
+    atLineEnd: atEdge(node, 'nextSibling'),
+    beforeInline: next !== null && INLINE_AFTER_BREAK.has(nameOf(next)) ? nameOf(next) : '',
+  });
+}
+
+/**
+ * Two inline elements with nothing between lost the same dropped line break (text.ts): badge
+ * rows of links (`[![npm](…)](…)` one per line) and "*two*`readdir`" in the sample's sources.
+ */
+function splitGluedInline(el: Element): void {
+  const prev = el.previousSibling;
+  if (!prev || prev.nodeType !== ELEMENT) return;
+  const name = nameOf(prev);
+  const glued =
+    (name === 'a' && (el.localName === 'a' || el.localName === 'img')) ||
+    ((name === 'em' || name === 'strong') && droppedBreakBefore(prev.textContent ?? '', el.localName));
+  if (glued) el.parentNode!.insertBefore(el.ownerDocument.createTextNode(LINE_BREAK), el);
+}
+
+/**
+ * Replace the block's content by one placeholder character: an empty `<pre>` would make turndown
+ * judge it, and an answer holding nothing else, "blank" and drop it.
+ */
+function emptyPre(pre: Element): void {
+  fenced.set(pre, fencedBlock(pre));
+  while (pre.firstChild) pre.removeChild(pre.firstChild);
+  pre.appendChild(pre.ownerDocument.createTextNode(PRE_PLACEHOLDER));
+}
+
+/** Walk the tree once (iteratively: no recursion on deep input). */
+export function prepareTree(root: Element): void {
+  const texts: Text[] = [];
+  const lines: Text[] = []; // text of headings and cells: one source line each
+  const inlines: Element[] = []; // inline elements in prose, for splitGluedInline
+  let singleLine = 0; // how many SINGLE_LINE ancestors the current node has
+  let code = 0; // how many <code> ancestors: code text is never touched
+  let node: Node | null = root.firstChild;
+  while (node) {
+    let descend = false;
+    if (node.nodeType === ELEMENT) {
+      const name = (node as Element).localName;
+      if (name === 'pre') emptyPre(node as Element);
+      else if (singleLine === 0 && code === 0 && INLINE_AFTER_BREAK.has(name)) inlines.push(node as Element);
+      if (name !== 'pre' && node.firstChild) {
+        descend = true;
+        if (SINGLE_LINE.has(name)) singleLine++;
+        if (name === 'code') code++;
+      }
+    } else if (node.nodeType === TEXT && code === 0) {
+      (singleLine === 0 ? texts : lines).push(node as Text);
+    }
+    if (descend) {
+      node = node.firstChild;
+      continue;
+    }
+    while (node && node !== root && !node.nextSibling) {
+      node = node.parentNode;
+      if (node && node !== root) {
+        const name = nameOf(node);
+        if (SINGLE_LINE.has(name)) singleLine--;
+        if (name === 'code') code--;
+      }
+    }
+    node = node && node !== root ? node.nextSibling : null;
+  }
+  // Contexts read siblings, so text is rewritten only after the walk.
+  for (const t of texts) prepareText(t);
+  for (const t of lines) t.data = escapeBackslashes(t.data);
+  for (const el of inlines) splitGluedInline(el);
+}

@@ -1,0 +1,64 @@
+/**
+ * GFM tables (replacing turndown-plugin-gfm's table rules). The plugin writes cell content as
+ * is, where a `|` would split the cell and a newline end the row, and keeps a table without a
+ * header row as raw HTML; here both are neutralised and the first row always serves as header.
+ * The delimiter row is `| --- | --- |`, or `|:--|--:|` when columns are aligned (the compact form
+ * the sample's sources use for aligned tables).
+ */
+import type TurndownService from 'turndown';
+
+const ALIGN: Record<string, string> = { left: ':--', right: '--:', center: ':-:' };
+
+/** Cell text: `|` escaped (inside code spans too, as GFM requires), lines joined. */
+export function cellText(content: string): string {
+  return content.replace(/\n+/g, ' ').replace(/\|/g, '\\|').trim();
+}
+
+function cells(tr: Node): Element[] {
+  return Array.prototype.filter.call(tr.childNodes, (n: Node) => n.nodeName === 'TD' || n.nodeName === 'TH') as Element[];
+}
+
+const SECTION = new Set(['THEAD', 'TBODY', 'TFOOT']);
+
+function hasRowBefore(el: Element): boolean {
+  for (let s = el.previousElementSibling; s; s = s.previousElementSibling) {
+    if (s.nodeName === 'TR') return true;
+    if (SECTION.has(s.nodeName) && Array.prototype.some.call(s.children, (c: Element) => c.nodeName === 'TR')) return true;
+  }
+  return false;
+}
+
+/**
+ * The header row: the table's first row, wherever it sits (thead, tbody or the table itself).
+ * Decided from siblings only: a per-row search of the whole table is quadratic in its rows.
+ */
+function isHeaderRow(tr: Element): boolean {
+  if (hasRowBefore(tr)) return false;
+  const parent = tr.parentNode as Element | null;
+  return !!parent && (parent.nodeName === 'TABLE' || (SECTION.has(parent.nodeName) && !hasRowBefore(parent)));
+}
+
+export function tableCell(content: string, node: HTMLElement): string {
+  const first = cells(node.parentNode!)[0] === node;
+  return (first ? '| ' : ' ') + cellText(content) + ' |';
+}
+
+export function tableRow(content: string, node: HTMLElement): string {
+  if (!isHeaderRow(node)) return '\n' + content;
+  const aligns = cells(node).map((c) => ALIGN[(c.getAttribute('align') ?? '').toLowerCase()] ?? '');
+  const delimiter = aligns.some((a) => a)
+    ? '|' + aligns.map((a) => a || '---').join('|') + '|'
+    : '|' + aligns.map(() => ' --- ').join('|') + '|';
+  return '\n' + content + '\n' + delimiter;
+}
+
+export const tableRules: Record<string, TurndownService.Rule> = {
+  table: {
+    filter: 'table',
+    // Rows are one line each; a caption or stray text must not open a blank line inside.
+    replacement: (content) => '\n\n' + content.replace(/\n{2,}/g, '\n').replace(/^\n+|\n+$/g, '') + '\n\n',
+  },
+  tableSection: { filter: ['thead', 'tbody', 'tfoot'], replacement: (content) => content },
+  tableRow: { filter: 'tr', replacement: tableRow },
+  tableCell: { filter: ['th', 'td'], replacement: tableCell },
+};
