@@ -1,0 +1,100 @@
+/**
+ * Setting a run up: sector counts, side files, the fingerprint that ties a journal to its run,
+ * and clean-up of temp files left by a killed run.
+ */
+import { readdir, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { UsageError } from '../core/errors.js';
+import { DEFAULT_CONFIG_PATH, loadGenerateConfig, type GenerateConfig } from './config.js';
+import type { GenerateOptions } from './options.js';
+import { digest } from './rng.js';
+import { SECTORS, type Sector } from './types.js';
+
+/** OUT.jsonl → OUT.journal.jsonl / OUT.openings.jsonl: beside the output, unique per output. */
+export function sidePaths(out: string): { journal: string; openings: string } {
+  const base = out.replace(/\.jsonl?$/i, '');
+  return { journal: `${base}.journal.jsonl`, openings: `${base}.openings.jsonl` };
+}
+
+/** --count split over sectors by weight (largest remainder, ties by sector order). */
+export function splitCount(count: number, sectors: readonly Sector[], weights: Record<Sector, number>): Record<Sector, number> {
+  const w = sectors.map((s) => weights[s]);
+  const sum = w.reduce((a, b) => a + b, 0);
+  if (sum <= 0) throw new UsageError('sector_weights of the chosen sectors sum to 0', 'set positive weights in the config');
+  const exact = w.map((x) => (count * x) / sum);
+  const out = exact.map(Math.floor);
+  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (let k = 0; k < count - out.reduce((a, b) => a + b, 0); k++) out[order[k]![1]]!++;
+  return Object.fromEntries(sectors.map((s, i) => [s, out[i]!])) as Record<Sector, number>;
+}
+
+/**
+ * A run killed while writing the openings or the output leaves PATH.tmp-PID behind; remove those
+ * whose process is gone (a live one may be another run writing the same path: left alone).
+ */
+export async function removeStaleTemps(paths: readonly string[]): Promise<void> {
+  for (const p of paths) {
+    let names: string[];
+    try {
+      names = await readdir(dirname(p));
+    } catch {
+      continue;
+    }
+    const prefix = `${basename(p)}.tmp-`;
+    for (const n of names) {
+      const pid = Number(n.slice(prefix.length));
+      if (!n.startsWith(prefix) || !Number.isInteger(pid) || pid === process.pid) continue;
+      try {
+        process.kill(pid, 0);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ESRCH') await rm(join(dirname(p), n), { force: true });
+      }
+    }
+  }
+}
+
+async function fileId(path: string | undefined): Promise<string | null> {
+  if (!path) return null;
+  try {
+    return `${path}:${(await stat(path)).size}`;
+  } catch {
+    return `${path}:missing`;
+  }
+}
+
+/** What must not change between a run and its resumption (counts, budgets, rates may). */
+export async function fingerprint(cfg: GenerateConfig, o: GenerateOptions, models: Record<string, string>): Promise<{ fp: string; about: Record<string, unknown> }> {
+  // Prices, timeouts, retries, sector weights and spares change no sampling decision.
+  const rest = { ...cfg, prices: undefined, request: undefined, sector_weights: undefined, openings_spare: undefined };
+  const about = {
+    seed: o.seed,
+    models,
+    config: digest(JSON.stringify(rest)),
+    materials: await fileId(o.materials),
+    entities: await fileId(o.entities),
+    openings: await fileId(o.openings),
+  };
+  return { fp: digest(JSON.stringify(about)), about };
+}
+
+
+/** The config with the command line's request overrides (the caller's object is not changed). */
+export function effectiveConfig(o: GenerateOptions): GenerateConfig {
+  const loaded = o.config ?? loadGenerateConfig(o.configPath ?? DEFAULT_CONFIG_PATH);
+  return {
+    ...loaded,
+    request: { ...loaded.request, ...(o.maxRetries !== undefined && { max_retries: o.maxRetries }), ...(o.timeoutS !== undefined && { timeout_s: o.timeoutS }) },
+  };
+}
+
+/** The sectors to run and their dialogue counts (a sector whose share rounds to 0 is left out: it costs nothing). */
+export function planSectors(o: GenerateOptions, cfg: GenerateConfig): { sectors: Sector[]; counts: Partial<Record<Sector, number>> } {
+  const chosen = SECTORS.filter((s) => o.sectors.includes(s));
+  if (chosen.length === 0) throw new UsageError('no sector chosen', 'pass --sector world|creation|assistance|all');
+  if (chosen.includes('assistance') && !o.materials && !o.openings) {
+    throw new UsageError('the assistance sector needs documents', 'pass --materials FILE.jsonl (a "text" field per line) or a folder of .txt files, or leave assistance out');
+  }
+  const split: Partial<Record<Sector, number>> = chosen.length === 1 ? { [chosen[0]!]: o.count } : splitCount(o.count, chosen, cfg.sector_weights);
+  const sectors = chosen.filter((s) => split[s]! > 0);
+  return { sectors, counts: Object.fromEntries(sectors.map((s) => [s, split[s]!])) };
+}
