@@ -1,0 +1,136 @@
+/**
+ * A decoder that runs in JS from a per-id byte table, for the decoder families we can model
+ * exactly: ByteLevel (GPT-2, Qwen, Llama 3) and SentencePiece-style (`▁` → space, `<0xNN>` byte
+ * fallback, Fuse, Strip; or Metaspace). The mask check decodes every trained run of every sample;
+ * through the binding that costs about a third of tokenizing, here a table lookup per token.
+ * Other decoders (WordPiece, CTC, …) return null and the backend's own decode is used. Tests check
+ * that both decodes agree on a varied corpus.
+ */
+import type { TokenizerJson } from './spec.js';
+
+type Piece = { kind: 'replace'; from: string; to: string } | { kind: 'byteFallback' } | { kind: 'fuse' } | { kind: 'strip'; content: string; start: number } | { kind: 'byteLevel' } | { kind: 'metaspace'; repl: string; prefix: boolean };
+
+function flatten(d: unknown, out: Piece[]): boolean {
+  if (!d || typeof d !== 'object') return false;
+  const o = d as Record<string, unknown>;
+  switch (o.type) {
+    case 'Sequence':
+      return Array.isArray(o.decoders) && o.decoders.every((x) => flatten(x, out));
+    case 'Replace': {
+      const p = o.pattern as Record<string, unknown> | undefined;
+      if (typeof p?.String !== 'string') return false;
+      out.push({ kind: 'replace', from: p.String, to: String(o.content) });
+      return true;
+    }
+    case 'ByteFallback':
+      out.push({ kind: 'byteFallback' });
+      return true;
+    case 'Fuse':
+      out.push({ kind: 'fuse' });
+      return true;
+    case 'Strip':
+      if (o.stop) return false;
+      out.push({ kind: 'strip', content: String(o.content), start: Number(o.start ?? 0) });
+      return true;
+    case 'ByteLevel':
+      out.push({ kind: 'byteLevel' });
+      return true;
+    case 'Metaspace':
+      out.push({ kind: 'metaspace', repl: String(o.replacement ?? '▁'), prefix: o.prepend_scheme !== 'never' && o.add_prefix_space !== false });
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** GPT-2's bytes_to_unicode, inverted: byte-level character → byte. */
+function byteLevelMap(): Map<string, number> {
+  const bs: number[] = [];
+  for (let b = 33; b <= 126; b++) bs.push(b);
+  for (let b = 161; b <= 172; b++) bs.push(b);
+  for (let b = 174; b <= 255; b++) bs.push(b);
+  const cs = [...bs];
+  let n = 0;
+  for (let b = 0; b < 256; b++) {
+    if (!bs.includes(b)) {
+      bs.push(b);
+      cs.push(256 + n++);
+    }
+  }
+  return new Map(bs.map((b, i) => [String.fromCodePoint(cs[i]!), b]));
+}
+
+const enc = new TextEncoder();
+const BYTE_TOKEN = /^<0x([0-9A-Fa-f]{2})>$/;
+
+export class TableDecoder {
+  private readonly strip: { content: string; start: number } | undefined;
+  private readonly dec = new TextDecoder('utf-8');
+
+  private constructor(private readonly table: (Uint8Array | undefined)[], strip: { content: string; start: number } | undefined) {
+    this.strip = strip;
+  }
+
+  /** null when the tokenizer's decoder is not one this table can reproduce. */
+  static fromJson(j: TokenizerJson): TableDecoder | null {
+    const pieces: Piece[] = [];
+    if (!flatten(j.decoder, pieces)) return null;
+    const byteLevel = pieces.some((p) => p.kind === 'byteLevel');
+    const fallback = pieces.some((p) => p.kind === 'byteFallback');
+    const replaces = pieces.filter((p): p is Extract<Piece, { kind: 'replace' }> => p.kind === 'replace');
+    const meta = pieces.find((p): p is Extract<Piece, { kind: 'metaspace' }> => p.kind === 'metaspace');
+    const stripP = pieces.find((p): p is Extract<Piece, { kind: 'strip' }> => p.kind === 'strip');
+    if (byteLevel && (replaces.length || meta || fallback)) return null;
+    const strings: (string | undefined)[] = [];
+    const v = j.model.vocab;
+    if (Array.isArray(v)) v.forEach(([t], i) => (strings[i] = t));
+    else if (v) for (const [t, id] of Object.entries(v)) strings[id] = t;
+    for (const a of j.added_tokens ?? []) strings[a.id] = a.content;
+    const bmap = byteLevel ? byteLevelMap() : undefined;
+    const table = strings.map((s) => {
+      if (s === undefined) return undefined;
+      if (bmap) {
+        const out: number[] = [];
+        for (const ch of s) {
+          const b = bmap.get(ch);
+          if (b !== undefined) out.push(b);
+          else for (const x of enc.encode(ch)) out.push(x);
+        }
+        return Uint8Array.from(out);
+      }
+      const m = fallback ? BYTE_TOKEN.exec(s) : null;
+      if (m) return Uint8Array.of(parseInt(m[1]!, 16));
+      let t = s;
+      for (const r of replaces) t = t.split(r.from).join(r.to);
+      if (meta) t = t.split(meta.repl).join(' ');
+      return enc.encode(t);
+    });
+    const strip = stripP ? { content: stripP.content, start: stripP.start } : meta?.prefix ? { content: ' ', start: 1 } : undefined;
+    return new TableDecoder(table, strip);
+  }
+
+  /** The bytes token `id` stands for (before the leading Strip), or undefined. */
+  bytesOf(id: number): Uint8Array | undefined {
+    return this.table[id];
+  }
+
+  /** undefined when an id is not in the table (the caller uses the backend's decode). */
+  decode(ids: ArrayLike<number>): string | undefined {
+    let n = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const b = this.table[ids[i]!];
+      if (!b) return undefined;
+      n += b.length;
+    }
+    const buf = new Uint8Array(n);
+    let at = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const b = this.table[ids[i]!]!;
+      buf.set(b, at);
+      at += b.length;
+    }
+    let s = this.dec.decode(buf);
+    if (this.strip) for (let k = 0; k < this.strip.start && s.startsWith(this.strip.content); k++) s = s.slice(this.strip.content.length);
+    return s;
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The Rust backend: the `tokenizers` npm binding (napi-rs, 0.23). It is CommonJS with a native
+ * addon per platform; loading it can fail (no prebuilt binary for this platform, glibc too old),
+ * so `tryLoadNative` returns null and the caller falls back to the JS backend.
+ */
+import { createRequire } from 'node:module';
+import type { Backend, Encoding, Variant } from './backend.js';
+import { ArrayLocator, type Locator } from './locator.js';
+import { codePointToUtf16 } from './utf16.js';
+import { type PreparedSpec, noPrefixVariant, plainVariant, type TokenizerJson } from './spec.js';
+
+interface RsEncoding {
+  getIds(): number[];
+  getOffsets(): number[][];
+  charToToken(pos: number): number | null;
+  tokenToChars(token: number): [number, number] | null | undefined;
+}
+interface RsTokenizer {
+  encodeBatch(texts: string[], opts?: { addSpecialTokens?: boolean }): Promise<RsEncoding[]>;
+  decodeBatch(ids: number[][], skipSpecialTokens: boolean): Promise<string[]>;
+  idToToken(id: number): string | null;
+}
+interface RsModule {
+  Tokenizer: { fromString(s: string): RsTokenizer };
+}
+
+let cached: RsModule | null | undefined;
+
+/** The binding, or null when it cannot be loaded here (the reason is kept for --verbose output). */
+export function tryLoadNative(): RsModule | null {
+  if (cached !== undefined) return cached;
+  try {
+    const require = createRequire(import.meta.url);
+    cached = require('tokenizers') as RsModule;
+    nativeLoadError = undefined;
+  } catch (e) {
+    cached = null;
+    nativeLoadError = (e as Error).message.split('\n')[0];
+  }
+  return cached;
+}
+
+export let nativeLoadError: string | undefined;
+
+export class NativeBackend implements Backend {
+  readonly kind = 'native' as const;
+  private readonly tokenizers = new Map<Variant, RsTokenizer>();
+
+  constructor(private readonly mod: RsModule, private readonly spec: PreparedSpec) {
+    this.tokenizers.set('full', mod.Tokenizer.fromString(JSON.stringify(spec.full)));
+  }
+
+  /** Variants are built on first use: most runs never see a special string inside content. */
+  private get(variant: Variant): RsTokenizer {
+    let t = this.tokenizers.get(variant);
+    if (!t) {
+      let j: TokenizerJson = plainVariant(this.spec.full);
+      if (variant === 'plainNoPrefix') {
+        if (!this.spec.prependFirstOnly) return this.get('plain');
+        j = noPrefixVariant(j);
+      }
+      t = this.mod.Tokenizer.fromString(JSON.stringify(j));
+      this.tokenizers.set(variant, t);
+    }
+    return t;
+  }
+
+  async encodeBatch(texts: readonly string[], variant: Variant): Promise<Encoding[]> {
+    if (texts.length === 0) return [];
+    const encs = await this.get(variant).encodeBatch(texts as string[], { addSpecialTokens: false });
+    return encs.map((e, i) => toEncoding(e, texts[i]!));
+  }
+
+  decodeBatch(ids: readonly (readonly number[])[]): Promise<string[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.get('full').decodeBatch(ids as number[][], false);
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.get('full').idToToken(id) ?? undefined;
+  }
+}
+
+function toEncoding(e: RsEncoding, text: string): Encoding {
+  const ids = new Int32Array(e.getIds());
+  return { ids, loc: new RustLocator(e, text, ids.length) };
+}
+
+/**
+ * Boundary queries answered by the binding (code points) and converted to UTF-16. When a character
+ * belongs to no token (a normalizer removed it), the full offsets are fetched once and searched.
+ */
+class RustLocator implements Locator {
+  private toUtf16: Uint32Array | null | undefined;
+  private fromUtf16: Uint32Array | null | undefined;
+  private full: ArrayLocator | undefined;
+
+  constructor(private readonly e: RsEncoding, private readonly text: string, readonly count: number) {}
+
+  private maps(): void {
+    if (this.toUtf16 !== undefined) return;
+    this.toUtf16 = codePointToUtf16(this.text);
+    if (this.toUtf16) {
+      this.fromUtf16 = new Uint32Array(this.text.length + 1);
+      this.toUtf16.forEach((u, cp) => (this.fromUtf16![u] = cp));
+    } else this.fromUtf16 = null;
+  }
+  private cp(pos: number): number {
+    this.maps();
+    return this.fromUtf16 ? this.fromUtf16[pos]! : pos;
+  }
+  private u16(cp: number): number {
+    this.maps();
+    return this.toUtf16 ? this.toUtf16[cp]! : cp;
+  }
+  private materialize(): ArrayLocator {
+    if (!this.full) {
+      const offs = this.e.getOffsets();
+      const out = new Uint32Array(offs.length * 2);
+      offs.forEach((o, i) => {
+        out[2 * i] = this.u16(o[0]!);
+        out[2 * i + 1] = this.u16(o[1]!);
+      });
+      this.full = new ArrayLocator(out);
+    }
+    return this.full;
+  }
+  /** tokenToChars allocates an array per call: remember the last few answers. */
+  private readonly memo = new Map<number, [number, number]>();
+  private chars(i: number): [number, number] | undefined {
+    let c = this.memo.get(i);
+    if (!c) {
+      const r = this.e.tokenToChars(i);
+      if (!r) return undefined;
+      c = [this.u16(r[0]), this.u16(r[1])];
+      if (this.memo.size > 64) this.memo.clear();
+      this.memo.set(i, c);
+    }
+    return c;
+  }
+  start(i: number): number {
+    if (this.full) return this.full.start(i);
+    return this.chars(i)?.[0] ?? this.materialize().start(i);
+  }
+  end(i: number): number {
+    if (this.full) return this.full.end(i);
+    return this.chars(i)?.[1] ?? this.materialize().end(i);
+  }
+  private at(pos: number): number | null {
+    return pos >= this.text.length ? null : this.e.charToToken(this.cp(pos));
+  }
+  firstEndingAfter(pos: number): number {
+    if (this.full) return this.full.firstEndingAfter(pos);
+    if (pos >= this.text.length) return this.count;
+    const t = this.at(pos);
+    if (t === null || t === undefined) return this.materialize().firstEndingAfter(pos);
+    // charToToken gives the first token holding pos; no earlier token can end after pos, since
+    // starts do not decrease (it would hold pos too).
+    return t;
+  }
+  firstStartingFrom(pos: number): number {
+    if (this.full) return this.full.firstStartingFrom(pos);
+    if (pos >= this.text.length) return this.count;
+    const t = this.at(pos);
+    if (t === null || t === undefined) return this.materialize().firstStartingFrom(pos);
+    // t is the first token holding pos: it starts at pos, or straddles it (then so may the next
+    // ones, e.g. the byte-fallback tokens of one character).
+    if (this.start(t) >= pos) return t;
+    let i = t + 1;
+    while (i < this.count && this.start(i) < pos) i++;
+    return i;
+  }
+}

