@@ -20,3 +20,22 @@ for (const name of ['sharegpt_clean', 'sharegpt_gpt4']) {
   if (lines.length === 0) fail(`${name}: no records`);
   console.log(`check-main-job: ${name}: ${rep.records_in} in, ${rep.records_out} out, ${rejected} rejected`);
 }
+
+// Tokenized folders: the manifest's shards exist with their sha256, and rows add up.
+const { createHash } = await import('node:crypto');
+for (const name of ['openchat', 'openchat_8192']) {
+  const dir = join(out, name);
+  const m = JSON.parse(readFileSync(join(dir, 'sftforge.json'), 'utf8'));
+  let rows = 0;
+  for (const s of m.shards) {
+    const buf = readFileSync(join(dir, s.file));
+    if (createHash('sha256').update(buf).digest('hex') !== s.sha256) fail(`${name}/${s.file}: sha256 differs from sftforge.json`);
+    rows += s.rows;
+  }
+  if (rows !== m.rows || rows === 0) fail(`${name}: ${rows} rows in shards, manifest says ${m.rows}`);
+  for (const f of ['dataset_info.json', 'state.json']) if (!existsSync(join(dir, f))) fail(`${name}/${f} is missing`);
+  console.log(`check-main-job: ${name}: ${m.rows} rows in ${m.shards.length} shard(s), template ${m.template}, max_len ${m.max_len}`);
+}
+for (const f of ['stats.json', 'report.html']) if (!existsSync(join(out, f))) fail(`${f} is missing`);
+const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8'));
+console.log(`check-main-job: stats.json and report.html written (${Object.keys(stats).length} top-level fields)`);
