@@ -6,6 +6,7 @@
  * registers, fed from the start, standard error 1.04/sqrt(2^14) = 0.81%) answers instead; the
  * result says which.
  */
+import { fmix32 } from '../dedup/minhash.js';
 
 export interface DistinctSummary {
   /** Unique n-grams (exact, or the HyperLogLog estimate when `exact` is false). */
@@ -154,12 +155,3 @@ export function combineHash(aLo: number, aHi: number, bLo: number, bHi: number, 
   out[1] = h2 >>> 0;
 }
 
-/** MurmurHash3's finalizer: every input bit affects every output bit. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
