@@ -15,7 +15,10 @@
  * 4. when the span ends with a special-token string (the end-of-turn marker), the run's last token
  *    is that control token (so it is trained: the model learns to stop).
  * And, per assistant turn: the prompt rendered with the generation prompt is a string prefix of
- * the conversation, ending at or before the reply (template text in between is counted).
+ * the conversation, ending at or before the reply (template text in between is counted). For a
+ * template with `{% generation %}` blocks only the prefix part applies: the template itself says
+ * what is trained, and its blocks may begin before the prompt ends (SmolLM3's hold the
+ * `<|im_start|>assistant\n` header the generation prompt also writes).
  */
 import type { Turn } from '../core/types.js';
 import type { ChatTemplate, Rendered } from './templates/types.js';
@@ -88,7 +91,11 @@ export function decodeFailure(req: DecodeRequest, decoded: string): string {
 }
 
 /** Renders the generation prompt for these turns (the text only). */
-export type PromptText = (turns: readonly Turn[]) => string;
+export interface PromptText {
+  (turns: readonly Turn[]): string;
+  /** The template's `generationBlocks` (set by `promptRenderer`), read by `checkPromptPrefix`. */
+  readonly generationBlocks?: boolean;
+}
 
 /**
  * The prompt renderer: `render(..., {addGenerationPrompt})`, or for `hf` templates the plain
@@ -96,15 +103,19 @@ export type PromptText = (turns: readonly Turn[]) => string;
  * to give the same text as `render` on a real sample.
  */
 export function promptRenderer(template: ChatTemplate, sample?: readonly Turn[]): PromptText {
-  const slow: PromptText = (t) => template.render(t, { addGenerationPrompt: true }).text;
-  if (!(template instanceof HfChatTemplate) || !sample) return slow;
-  const fast: PromptText = (t) => template.renderText(t.map((x) => ({ role: x.role, content: x.content })), true);
-  try {
-    const probe = sample.slice(0, Math.max(1, sample.length - 1));
-    return fast(probe) === slow(probe) && template.renderText(sample, false) === template.render(sample).text ? fast : slow;
-  } catch {
-    return slow;
-  }
+  const generationBlocks = template.generationBlocks === true;
+  const slow = (t: readonly Turn[]) => template.render(t, { addGenerationPrompt: true }).text;
+  const pick = (): ((t: readonly Turn[]) => string) => {
+    if (!(template instanceof HfChatTemplate) || !sample) return slow;
+    const fast = (t: readonly Turn[]) => template.renderText(t.map((x) => ({ role: x.role, content: x.content })), true);
+    try {
+      const probe = sample.slice(0, Math.max(1, sample.length - 1));
+      return fast(probe) === slow(probe) && template.renderText(sample, false) === template.render(sample).text ? fast : slow;
+    } catch {
+      return slow;
+    }
+  };
+  return Object.assign(pick(), { generationBlocks });
 }
 
 export interface PromptCheck {
@@ -118,8 +129,21 @@ export interface PromptCheck {
   gaps: number;
 }
 
-/** The generation prompt of every trained reply is a prefix of the rendered conversation, ending at or before the reply. */
-export function checkPromptPrefix(promptText: PromptText, turns: readonly Turn[], r: Rendered): PromptCheck {
+export interface PromptCheckOptions {
+  /**
+   * The trained spans are the template's `{% generation %}` blocks (`ChatTemplate.generationBlocks`):
+   * only the prefix is checked, since a block may start before the prompt ends, and nothing is
+   * counted as a gap, since text the template leaves outside its blocks is untrained by design.
+   */
+  generationBlocks?: boolean;
+}
+
+/**
+ * The generation prompt of every trained reply is a prefix of the rendered conversation and (unless
+ * the template's generation blocks define the trained text) ends at or before the reply.
+ */
+export function checkPromptPrefix(promptText: PromptText, turns: readonly Turn[], r: Rendered, o: PromptCheckOptions = {}): PromptCheck {
+  const generationBlocks = o.generationBlocks ?? promptText.generationBlocks === true;
   let gaps = 0;
   for (const span of r.trained) {
     if (span.weight <= 0) continue;
@@ -134,6 +158,7 @@ export function checkPromptPrefix(promptText: PromptText, turns: readonly Turn[]
       while (i < prompt.length && prompt[i] === r.text[i]) i++;
       return { gaps, failure: `assistant turn ${span.turn}: the generation prompt is not a prefix of the conversation (differs at character ${i}: ${show(prompt.slice(i))} vs ${show(r.text.slice(i))})` };
     }
+    if (generationBlocks) continue;
     if (prompt.length > span.start) {
       return { gaps, failure: `assistant turn ${span.turn}: the generation prompt ends at ${prompt.length}, after the reply starts (${span.start})` };
     }

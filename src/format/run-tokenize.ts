@@ -61,6 +61,10 @@ export interface TokenizeOptions {
   signal?: AbortSignal;
   /** Tests: conversations per batch. */
   batchSize?: number;
+  /** Sharded runs (src/exec/shard-tokenize.ts): format only the input records whose 0-based ordinal passes. */
+  select?: (ordinal: number) => boolean;
+  /** Sharded runs: called per formatted record, in order, with its row count (-1: quarantined). */
+  onItem?: (rows: number) => void | Promise<void>;
 }
 
 export interface TokenizeResult {
@@ -71,7 +75,7 @@ export interface TokenizeResult {
 
 export const PARQUET_FILE = 'openchat.train.parquet';
 
-interface Sink {
+export interface Sink {
   write(r: OutRow): Promise<void>;
   finish(): Promise<{ shards: ShardInfo[]; rows: number; fingerprint?: string }>;
   abort(): Promise<void>;
@@ -110,7 +114,7 @@ export async function runTokenize(o: TokenizeOptions): Promise<TokenizeResult> {
   const progress = startProgress(report, { totalBytes, quiet: o.quiet });
   const toOut = (r: FormatRow): OutRow => ({ id: r.id, input_ids: r.ids, labels: r.labels, loss_weights: r.weights });
   try {
-    const source = readConversations(o.inputs, { format: o.inputFormat, onBytes: (n) => (report.bytesIn += n) });
+    const source = selected(readConversations(o.inputs, { format: o.inputFormat, onBytes: (n) => (report.bytesIn += n) }), o.select);
     const batches = batchesOf<Conversation | RejectMarker>(source, o.batchSize ?? 128, 4 << 20, sizeOf);
     const results = orderedBatches<Conversation | RejectMarker, MixedOut>(batches, { workers: o.workers ?? 1, shared: setup }, (b) => formatMixed(built.formatter, b));
     for await (const out of results) {
@@ -122,6 +126,7 @@ export async function runTokenize(o: TokenizeOptions): Promise<TokenizeResult> {
         if ('reject' in it) {
           report.reject(it.reject.reason);
           await quarantine.write(it.reject);
+          await o.onItem?.(-1);
           continue;
         }
         report.recordsOut++;
@@ -129,6 +134,7 @@ export async function runTokenize(o: TokenizeOptions): Promise<TokenizeResult> {
           if (spill) await spill.write(r.id, r.ids, r.labels, r.weights);
           else await sink.write(toOut(r));
         }
+        await o.onItem?.(it.rows.length);
       }
     }
     if (spill) await writePacked(spill, sink, v.maxLen, report, columns.lossWeights || v.format === 'parquet-openchat');
@@ -171,6 +177,14 @@ export async function runTokenize(o: TokenizeOptions): Promise<TokenizeResult> {
   }
 }
 
+async function* selected<T>(src: AsyncIterable<T>, keep: ((ordinal: number) => boolean) | undefined): AsyncGenerator<T> {
+  let ordinal = 0;
+  for await (const x of src) {
+    const i = ordinal++;
+    if (!keep || keep(i)) yield x;
+  }
+}
+
 function sizeOf(x: Conversation | RejectMarker): number {
   if (isReject(x)) return 64;
   let n = 0;
@@ -178,7 +192,7 @@ function sizeOf(x: Conversation | RejectMarker): number {
   return n;
 }
 
-async function openSink(format: OutputFormat, dir: string, columns: { lossWeights: boolean; packed: boolean }, o: TokenizeOptions, template: string): Promise<Sink> {
+export async function openSink(format: OutputFormat, dir: string, columns: { lossWeights: boolean; packed: boolean }, o: TokenizeOptions, template: string): Promise<Sink> {
   if (format === 'hf') {
     const w = new HfDatasetWriter(dir, columns, { shardBytes: o.shardSize });
     return { write: (r) => w.write(r), finish: () => w.finish(), abort: () => w.abort() };
@@ -194,7 +208,7 @@ async function openSink(format: OutputFormat, dir: string, columns: { lossWeight
   };
 }
 
-async function writePacked(spill: PackSpill, sink: Sink, maxLen: number, report: Report, weights: boolean): Promise<void> {
+export async function writePacked(spill: PackSpill, sink: Sink, maxLen: number, report: Report, weights: boolean): Promise<void> {
   const bins = await spill.plan(maxLen);
   let tokens = 0;
   for (const [k, bin] of bins.entries()) {

@@ -7,22 +7,15 @@
  * downloads a tokenizer and never fails because of one.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { isAbsolute, join, dirname } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { BUNDLED } from '../format/tokenizer/source.js';
+import { isBundled, resolveBundled } from '../format/tokenizer/source.js';
 
 export type Decode = (ids: number[]) => string;
 
 async function findTokenizerJson(name: string, baseDir: string): Promise<string | undefined> {
-  const pkg = Object.hasOwn(BUNDLED, name) ? BUNDLED[name] : undefined;
-  if (pkg) {
-    try {
-      return createRequire(import.meta.url).resolve(`${pkg}/models/tokenizer.json`);
-    } catch {
-      return undefined;
-    }
-  }
+  // Bundled names (llama2 is built from llama-tokenizer-js's data, the others come from packages).
+  if (isBundled(name)) return (await resolveBundled(name).catch(() => undefined))?.tokenizer;
   const candidates = isAbsolute(name) ? [name] : [join(baseDir, name), name];
   for (const c of candidates) {
     const st = await stat(c).catch(() => undefined);

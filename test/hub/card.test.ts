@@ -168,8 +168,8 @@ describe('sample row', () => {
     // A tokenizer bundled with sftforge (as `tokenize --tokenizer llama2` records it) loads offline.
     const bundled = (await loadDecoder('llama2', dir))!;
     expect(bundled).toBeDefined();
-    const hello = [1, 22557, 1526, 2]; // "<s> Hello world</s>" in that tokenizer.json's vocabulary
-    expect(sampleMarkdown({ id: 'h', input_ids: hello, labels: [-100, -100, 1526, 2] }, bundled)).toContain('```text\n<s> Hello⟦ world</s>⟧\n```');
+    const hello = [1, 15043, 3186, 2]; // "<s> Hello world</s>" in LLaMA-2's vocabulary
+    expect(sampleMarkdown({ id: 'h', input_ids: hello, labels: [-100, -100, 3186, 2] }, bundled)).toContain('```text\n<s> Hello⟦ world</s>⟧\n```');
     expect(md).toContain('Text inside ⟦ ⟧ is trained');
     expect(md).toContain('````text\nquestion⟦ ``` answer⟧\n````');
   });

@@ -4,11 +4,13 @@ import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import type { InputFormat } from '../../core/types.js';
 import { INPUT_FORMATS } from '../../io/read.js';
-import { runTokenize, type OutputFormat } from '../../format/run-tokenize.js';
+import { runTokenize, type OutputFormat, type TokenizeOptions } from '../../format/run-tokenize.js';
 import type { ChunkMode } from '../../format/chunk.js';
 import type { TokenizeMode } from '../../format/pieces.js';
 import type { BackendChoice } from '../../format/tokenizer/index.js';
 import { intOption, signalOnSigint } from '../options.js';
+import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
+import { runTokenizeRank } from '../../exec/shard-tokenize.js';
 
 /** "500MB", "1.5GB", "200k" or a plain number of bytes. */
 export function sizeOption(v: string): number {
@@ -38,12 +40,12 @@ function oneOf<T extends string>(flag: string, v: string | undefined, allowed: r
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('tokenize')
     .description('Render conversations with a chat template, tokenize, mask (trained = replies + end markers, checked on every sample), fit to max-len and write HF datasets shards or OpenChat Parquet')
     .argument('<input...>', 'cleaned conversations (ShareGPT JSON/JSONL, UltraChat, OpenAI messages); files or folders')
     .requiredOption('-o, --output <dir>', 'output folder (save_to_disk layout + sftforge.json)')
-    .requiredOption('--tokenizer <spec>', 'tokenizer: a folder with tokenizer.json, a bundled name (llama2, qwen3), or a Hub repo id')
+    .requiredOption('--tokenizer <spec>', 'tokenizer: a folder with tokenizer.json, a bundled name (llama2: LLaMA/LLaMA-2, mistral: Mistral-7B, qwen3: Qwen3; see docs/TOKENIZERS.md), or a Hub repo id')
     .requiredOption('--template <name>', 'chat template (e.g. openchat_3.5, vicuna_v1.1, llama-2, chatml, zephyr, tulu, ultralm, llama-3, hf)')
     .option('--chat-template-kwargs <json>', 'variables for --template hf, e.g. \'{"enable_thinking": false}\'', jsonObjectOption)
     .option('--max-len <n>', 'most tokens per row', intOption, 2048)
@@ -62,10 +64,11 @@ export function register(program: Command): void {
     .option('--cache-dir <dir>', 'Hub tokenizer cache (default $SFTFORGE_CACHE/hub or ~/.cache/sftforge/hub)')
     .option('--hub-url <url>', 'Hub endpoint (default https://huggingface.co)')
     .option('--offline', 'never download a tokenizer (also HF_HUB_OFFLINE=1)')
-    .option('-q, --quiet', 'no progress or table on stderr')
-    .action(async (inputs: string[], o) => {
+    .option('-q, --quiet', 'no progress or table on stderr');
+  addShardOptions(cmd).action(async (inputs: string[], o) => {
       if (o.inputFormat && !INPUT_FORMATS.includes(o.inputFormat)) throw new UsageError(`--input-format ${o.inputFormat} is not one of ${INPUT_FORMATS.join(', ')}`);
-      await runTokenize({
+      const shard = shardFromOptions(o);
+      const options: TokenizeOptions = {
         inputs,
         output: o.output,
         tokenizer: o.tokenizer,
@@ -86,6 +89,7 @@ export function register(program: Command): void {
         hub: { cacheDir: o.cacheDir, hubUrl: o.hubUrl, offline: o.offline === true, revision: o.tokenizerRevision },
         quiet: o.quiet === true,
         signal: signalOnSigint(),
-      });
+      };
+      await (shard ? runTokenizeRank(options, shard) : runTokenize(options));
     });
 }

@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Backend, Encoding, Variant } from './backend.js';
+import { TokenizerLoadError } from './errors.js';
 import { ArrayLocator, type Locator } from './locator.js';
 import { codePointToUtf16 } from './utf16.js';
 import { type PreparedSpec, noPrefixVariant, plainVariant, type TokenizerJson } from './spec.js';
@@ -19,6 +20,7 @@ interface RsTokenizer {
   encodeBatch(texts: string[], opts?: { addSpecialTokens?: boolean }): Promise<RsEncoding[]>;
   decodeBatch(ids: number[][], skipSpecialTokens: boolean): Promise<string[]>;
   idToToken(id: number): string | null;
+  tokenToId(token: string): number | null;
 }
 interface RsModule {
   Tokenizer: { fromString(s: string): RsTokenizer };
@@ -47,7 +49,26 @@ export class NativeBackend implements Backend {
   private readonly tokenizers = new Map<Variant, RsTokenizer>();
 
   constructor(private readonly mod: RsModule, private readonly spec: PreparedSpec) {
-    this.tokenizers.set('full', mod.Tokenizer.fromString(JSON.stringify(spec.full)));
+    this.tokenizers.set('full', this.build(spec.full));
+  }
+
+  /**
+   * The library gives added tokens ids by their order, not by the file's "id" (see plainVariant):
+   * a tokenizer.json whose added ids have gaps would be encoded with other ids than the JS backend
+   * and transformers' config give. Refuse it here (the loader then falls back to the JS backend).
+   */
+  private build(j: TokenizerJson): RsTokenizer {
+    const t = this.mod.Tokenizer.fromString(JSON.stringify(j));
+    for (const a of j.added_tokens ?? []) {
+      const got = t.tokenToId(a.content);
+      if (got !== a.id) {
+        throw new TokenizerLoadError(
+          `added token ${JSON.stringify(a.content)} gets id ${got} from the Rust tokenizers library, not its id ${a.id} in tokenizer.json (added-token ids with gaps)`,
+          'use --tokenizer-backend js, which keeps the ids of tokenizer.json',
+        );
+      }
+    }
+    return t;
   }
 
   /** Variants are built on first use: most runs never see a special string inside content. */
@@ -59,7 +80,7 @@ export class NativeBackend implements Backend {
         if (!this.spec.prependFirstOnly) return this.get('plain');
         j = noPrefixVariant(j);
       }
-      t = this.mod.Tokenizer.fromString(JSON.stringify(j));
+      t = this.build(j);
       this.tokenizers.set(variant, t);
     }
     return t;

