@@ -6,7 +6,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { DEFAULT_CONFIG_PATH, loadGenerateConfig, type GenerateConfig } from './config.js';
-import type { GenerateOptions } from './options.js';
+import type { GenerateOptions, SectorSlice } from './options.js';
 import { digest } from './rng.js';
 import { SECTORS, type Sector } from './types.js';
 
@@ -24,7 +24,8 @@ export function splitCount(count: number, sectors: readonly Sector[], weights: R
   const exact = w.map((x) => (count * x) / sum);
   const out = exact.map(Math.floor);
   const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  for (let k = 0; k < count - out.reduce((a, b) => a + b, 0); k++) out[order[k]![1]]!++;
+  const missing = count - out.reduce((a, b) => a + b, 0);
+  for (let k = 0; k < missing; k++) out[order[k]![1]]!++;
   return Object.fromEntries(sectors.map((s, i) => [s, out[i]!])) as Record<Sector, number>;
 }
 
@@ -97,4 +98,19 @@ export function planSectors(o: GenerateOptions, cfg: GenerateConfig): { sectors:
   const split: Partial<Record<Sector, number>> = chosen.length === 1 ? { [chosen[0]!]: o.count } : splitCount(o.count, chosen, cfg.sector_weights);
   const sectors = chosen.filter((s) => split[s]! > 0);
   return { sectors, counts: Object.fromEntries(sectors.map((s) => [s, split[s]!])) };
+}
+
+/** Sectors and counts of one rank of a sharded run (sectors with nothing to do are left out). */
+export function slicedSectors(slices: Partial<Record<Sector, SectorSlice>>): { sectors: Sector[]; counts: Partial<Record<Sector, number>> } {
+  const sectors = SECTORS.filter((s) => (slices[s]?.wanted ?? 0) > 0);
+  return { sectors, counts: Object.fromEntries(sectors.map((s) => [s, slices[s]!.wanted])) };
+}
+
+/** Items first, first + step, … of a stream: a rank's openings (opening j goes to dialogue j). */
+export async function* everyNth<T>(src: AsyncIterator<T>, first: number, step: number): AsyncGenerator<T> {
+  for (let i = 0; ; i++) {
+    const r = await src.next();
+    if (r.done) return;
+    if (i >= first && (i - first) % step === 0) yield r.value;
+  }
 }
