@@ -6,6 +6,7 @@ import { packageRoot } from '../exec/paths.js';
 import * as clean from './commands/clean.js';
 import * as generate from './commands/generate.js';
 import * as inspect from './commands/inspect.js';
+import * as merge from './commands/merge.js';
 import * as pipeline from './commands/pipeline.js';
 import * as push from './commands/push.js';
 import * as stats from './commands/stats.js';
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
     .description('Supervised fine-tuning data for chat models: ingest, clean, format, measure, share')
     .version(version)
     .showHelpAfterError('(run with --help for usage)');
-  for (const cmd of [clean, generate, inspect, pipeline, push, stats, tokenize]) cmd.register(program);
+  for (const cmd of [clean, generate, inspect, merge, pipeline, push, stats, tokenize]) cmd.register(program);
   return program;
 }
 

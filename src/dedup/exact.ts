@@ -25,8 +25,9 @@
  * inserts them in ~0.1–0.3 s; a `Set<bigint>` measured 37–45 MB of heap and 1.2–1.4 s.
  * (Measured with a 1e6-insert script, `node --expose-gc`, heapUsed delta; see issue 2's report.)
  * The ids of kept records are also kept (option `rememberIds`, default on) so that a reject can
- * name the record it duplicates: ~40 MB more per million 9-character ids. Turn it off for very
- * large runs and the detail names the ordinal of the first occurrence instead.
+ * name the record it duplicates, packed as UTF-8 in one growing buffer (`IdArena`): ~13 MB per
+ * million 9-character ids, where an array of strings took ~40 MB. Turn it off and the detail
+ * names the ordinal of the first occurrence instead.
  */
 import xxhash from 'xxhash-wasm';
 import type { Conversation, RejectMarker } from '../core/types.js';
@@ -77,13 +78,13 @@ export function hashHex(h: bigint): string {
  */
 export class ExactDeduper {
   private readonly table: HashTable64;
-  private readonly ids: string[] | undefined;
+  private readonly ids: IdArena | undefined;
   /** Records checked so far: the value stored when ids are not remembered. */
   private seenCount = 0;
 
   constructor(opts: ExactDedupOptions = {}) {
     this.table = new HashTable64(opts.initialCapacity);
-    this.ids = opts.rememberIds === false ? undefined : [];
+    this.ids = opts.rememberIds === false ? undefined : new IdArena();
   }
 
   get size(): number {
@@ -105,7 +106,37 @@ export class ExactDeduper {
       this.ids?.push(id);
       return {};
     }
-    return { firstOf: this.ids ? this.ids[prev]! : `record #${prev} (0-based) reaching exact dedup` };
+    return { firstOf: this.ids ? this.ids.get(prev) : `record #${prev} (0-based) reaching exact dedup` };
+  }
+}
+
+/** Strings appended to one UTF-8 buffer with an offset table: memory per id is its bytes + 4. */
+export class IdArena {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private ends = new Uint32Array(1 << 12);
+  private used = 0;
+  length = 0;
+
+  push(s: string): number {
+    const need = Buffer.byteLength(s);
+    if (this.used + need > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + need));
+      this.buf.copy(next, 0, 0, this.used);
+      this.buf = next;
+    }
+    this.used += this.buf.write(s, this.used);
+    if (this.length === this.ends.length) {
+      const next = new Uint32Array(this.ends.length * 2);
+      next.set(this.ends);
+      this.ends = next;
+    }
+    this.ends[this.length] = this.used;
+    return this.length++;
+  }
+
+  get(i: number): string {
+    if (i < 0 || i >= this.length) throw new RangeError(`IdArena: no id #${i}`);
+    return this.buf.toString('utf8', i === 0 ? 0 : this.ends[i - 1]!, this.ends[i]!);
   }
 }
 

@@ -4,7 +4,7 @@
  * the output is byte-identical whatever the number of workers.
  */
 import { Piscina } from 'piscina';
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { workerFile } from './paths.js';
 
 export interface PoolOptions {
@@ -22,8 +22,13 @@ export interface PoolOptions {
   workerHeapMb?: number;
 }
 
+/**
+ * The cores this process may use: `availableParallelism` honours CPU affinity (Slurm, taskset,
+ * docker --cpuset-cpus), where `cpus().length` counts the whole machine. CPU quotas (Kubernetes
+ * limits) are not affinity: pass --workers there.
+ */
 export function defaultWorkers(): number {
-  return Math.max(1, cpus().length);
+  return Math.max(1, typeof availableParallelism === 'function' ? availableParallelism() : cpus().length);
 }
 
 export async function* orderedMap<T, R>(

@@ -5,6 +5,13 @@ import type { EndpointOverrides } from './endpoints.js';
 import type { ProgressMode } from './progress.js';
 import type { OutputFormat, Sector } from './types.js';
 
+/** A rank's share of a sector (src/exec/shard-generate.ts): dialogue indices first, first + step, … */
+export interface SectorSlice {
+  wanted: number;
+  first: number;
+  step: number;
+}
+
 export interface GenerateOptions extends EndpointOverrides {
   sectors: readonly Sector[];
   /** Dialogues in all (split over sectors by sector_weights when there are several). */
@@ -40,4 +47,6 @@ export interface GenerateOptions extends EndpointOverrides {
   report?: Report;
   /** Where API keys are read from (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** A rank of a sharded run: per sector, what it produces (needs `openings`); replaces `count`. */
+  slices?: Partial<Record<Sector, SectorSlice>>;
 }

@@ -18,7 +18,7 @@ import { writeOutput } from './output.js';
 import { startGenerateProgress } from './progress.js';
 import { RateLimiter } from './ratelimit.js';
 import { loadJournal } from './resume.js';
-import { effectiveConfig, fingerprint, planSectors, removeStaleTemps, sidePaths } from './run-setup.js';
+import { effectiveConfig, everyNth, fingerprint, planSectors, removeStaleTemps, sidePaths, slicedSectors } from './run-setup.js';
 import { runDialogues } from './scheduler.js';
 import { StopRequested } from './stop.js';
 import { compileRules } from './validate.js';
@@ -61,7 +61,7 @@ async function makeOpenings(o: GenerateOptions, cfg: GenerateConfig, sectors: Se
 export async function runGenerate(o: GenerateOptions): Promise<GenerateResult> {
   const cfg = effectiveConfig(o);
   if (o.hardSignal) setMaxListeners(o.concurrency * 4 + 16, o.hardSignal); // one listener per request or backoff in flight
-  const { sectors, counts } = planSectors(o, cfg);
+  const { sectors, counts } = o.slices ? slicedSectors(o.slices) : planSectors(o, cfg);
   const endpoints = resolveEndpoints(cfg, o, o.env);
   const models = { user: endpoints.user.model, assistant: endpoints.assistant.model, openings: endpoints.openings.model };
   const paths = { out: o.out, ...sidePaths(o.out) };
@@ -115,7 +115,11 @@ export async function runGenerate(o: GenerateOptions): Promise<GenerateResult> {
     const t0 = performance.now();
     await runDialogues({
       ctx,
-      plans: sectors.map((s) => ({ sector: s, wanted: counts[s]!, openings: readOpenings(openingsFile, s) })),
+      plans: sectors.map((s) => {
+        const slice = o.slices?.[s];
+        const openings = readOpenings(openingsFile, s);
+        return { sector: s, wanted: counts[s]!, openings: slice ? everyNth(openings, slice.first, slice.step) : openings, firstIndex: slice?.first, indexStep: slice?.step };
+      }),
       resume,
       runSeed: o.seed,
       concurrency: o.concurrency,

@@ -15,6 +15,9 @@ export interface SectorPlan {
   sector: Sector;
   wanted: number;
   openings: AsyncIterator<Opening>;
+  /** A rank of a sharded run: its indices are firstIndex, firstIndex + indexStep, … (default 0, 1, …) and `openings` yields exactly theirs. */
+  firstIndex?: number;
+  indexStep?: number;
 }
 
 export interface SchedulerOptions {
@@ -31,6 +34,7 @@ export interface SchedulerOptions {
 
 interface SectorState extends SectorPlan {
   next: number;
+  step: number;
   inflight: number;
   done: DoneIndex;
   abandoned: Set<number>;
@@ -39,7 +43,8 @@ interface SectorState extends SectorPlan {
 export async function runDialogues(o: SchedulerOptions): Promise<void> {
   const states: SectorState[] = o.plans.map((p) => ({
     ...p,
-    next: 0,
+    next: p.firstIndex ?? 0,
+    step: p.indexStep ?? 1,
     inflight: 0,
     done: o.resume.done,
     abandoned: o.resume.abandoned.get(p.sector) ?? new Set(),
@@ -54,7 +59,8 @@ export async function runDialogues(o: SchedulerOptions): Promise<void> {
   async function pull() {
     for (const s of states) {
       while (s.done.count(s.sector) + s.inflight < s.wanted) {
-        const index = s.next++;
+        const index = s.next;
+        s.next += s.step;
         const r = await s.openings.next();
         if (r.done) {
           throw new UsageError(

@@ -3,8 +3,8 @@
  * bounded whatever the input size: log-bucket distributions, capped distinct-n counters and one
  * zlib context (see quantiles.ts, distinct.ts, gzip.ts for the bounds).
  */
-import { Distribution } from './quantiles.js';
-import { DistinctCounter } from './distinct.js';
+import { Distribution, type DistributionState } from './quantiles.js';
+import { DistinctCounter, type DistinctState } from './distinct.js';
 import { GzipMeter } from './gzip.js';
 import type { DialogueFeatures } from './features.js';
 import type { ByRole, TextStats } from './types.js';
@@ -22,6 +22,24 @@ function mapRole<T, U>(x: ByRole<T>, f: (v: T) => U): ByRole<U> {
 
 export interface AccumulatorOptions {
   distinctExactCap: number;
+}
+
+/** An accumulator as plain JSON, to merge the partial statistics of sharded ranks (src/exec/shard-stats.ts). */
+export interface AccumulatorState {
+  dialogues: number;
+  systemTurns: number;
+  turns: DistributionState;
+  utterances: ByRole<number>;
+  wordsUtt: ByRole<DistributionState>;
+  charsUtt: ByRole<DistributionState>;
+  wordsDlg: ByRole<DistributionState>;
+  charsDlg: ByRole<DistributionState>;
+  mtld: ByRole<DistributionState>;
+  mtldEmpty: ByRole<number>;
+  distinct1: DistinctState;
+  distinct2: DistinctState;
+  /** Gzip is measured per rank: raw bytes add up exactly, compressed bytes nearly (see gzip.ts). */
+  gzip: { raw_bytes: number; gzip_bytes: number };
 }
 
 export class TextAccumulator {
@@ -66,6 +84,67 @@ export class TextAccumulator {
     c.distinct2 = this.distinct2.clone(opts.distinctExactCap);
     c.gzip = this.gzip.clone();
     return c;
+  }
+
+  /** The state (flushes the gzip meter: add nothing afterwards). */
+  async toState(): Promise<AccumulatorState> {
+    const dist = (d: Distribution) => d.toState();
+    const g = await this.gzip.finish();
+    return {
+      dialogues: this.dialogues,
+      systemTurns: this.systemTurns,
+      turns: this.turns.toState(),
+      utterances: { ...this.utterances },
+      wordsUtt: mapRole(this.wordsUtt, dist),
+      charsUtt: mapRole(this.charsUtt, dist),
+      wordsDlg: mapRole(this.wordsDlg, dist),
+      charsDlg: mapRole(this.charsDlg, dist),
+      mtld: mapRole(this.mtld, dist),
+      mtldEmpty: { ...this.mtldEmpty },
+      distinct1: this.distinct1.toState(),
+      distinct2: this.distinct2.toState(),
+      gzip: { raw_bytes: g.raw_bytes, gzip_bytes: g.gzip_bytes },
+    };
+  }
+
+  static fromState(s: AccumulatorState, opts: AccumulatorOptions): TextAccumulator {
+    const a = new TextAccumulator(opts);
+    const dist = (d: DistributionState) => Distribution.fromState(d);
+    a.dialogues = s.dialogues;
+    a.systemTurns = s.systemTurns;
+    a.turns = Distribution.fromState(s.turns);
+    a.utterances = { ...s.utterances };
+    a.wordsUtt = mapRole(s.wordsUtt, dist);
+    a.charsUtt = mapRole(s.charsUtt, dist);
+    a.wordsDlg = mapRole(s.wordsDlg, dist);
+    a.charsDlg = mapRole(s.charsDlg, dist);
+    a.mtld = mapRole(s.mtld, dist);
+    a.mtldEmpty = { ...s.mtldEmpty };
+    a.distinct1 = DistinctCounter.fromState(s.distinct1, opts.distinctExactCap);
+    a.distinct2 = DistinctCounter.fromState(s.distinct2, opts.distinctExactCap);
+    a.gzip.rawBytes = s.gzip.raw_bytes;
+    a.gzip.gzipBytes = s.gzip.gzip_bytes;
+    return a;
+  }
+
+  /** Adds another accumulator's dialogues (both built by fromState: their gzip meters are settled). */
+  mergeFrom(o: TextAccumulator): void {
+    this.dialogues += o.dialogues;
+    this.systemTurns += o.systemTurns;
+    this.turns.mergeFrom(o.turns);
+    for (const r of ROLES) {
+      this.utterances[r] += o.utterances[r];
+      this.wordsUtt[r].mergeFrom(o.wordsUtt[r]);
+      this.charsUtt[r].mergeFrom(o.charsUtt[r]);
+      this.wordsDlg[r].mergeFrom(o.wordsDlg[r]);
+      this.charsDlg[r].mergeFrom(o.charsDlg[r]);
+      this.mtld[r].mergeFrom(o.mtld[r]);
+      this.mtldEmpty[r] += o.mtldEmpty[r];
+    }
+    this.distinct1.mergeFrom(o.distinct1);
+    this.distinct2.mergeFrom(o.distinct2);
+    this.gzip.rawBytes += o.gzip.rawBytes;
+    this.gzip.gzipBytes += o.gzip.gzipBytes;
   }
 
   async add(d: DialogueFeatures): Promise<void> {

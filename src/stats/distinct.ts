@@ -67,6 +67,19 @@ export class HashSet64 {
     for (let i = 0; i < old.length; i += 2) if (old[i] !== 0 || old[i + 1] !== 0) this.add(old[i]!, old[i + 1]!);
   }
 
+  /** The keys as (lo, hi) pairs, in slot order. */
+  keys(): Uint32Array {
+    const out = new Uint32Array(2 * this.size);
+    let k = 0;
+    for (let i = 0; i < this.table.length; i += 2) {
+      if (this.table[i] !== 0 || this.table[i + 1] !== 0) {
+        out[k++] = this.table[i]!;
+        out[k++] = this.table[i + 1]!;
+      }
+    }
+    return out;
+  }
+
   clone(): HashSet64 {
     const c = new HashSet64(0);
     c.table = this.table.slice();
@@ -75,6 +88,20 @@ export class HashSet64 {
     return c;
   }
 }
+
+/** A counter as plain JSON (sharded stats): the registers and the exact keys, base64 of their little-endian words. */
+export interface DistinctState {
+  total: number;
+  registers: string;
+  /** null once the exact set was given up for the estimate. */
+  exact: string | null;
+}
+
+const b64 = (a: Uint8Array | Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const u32 = (s: string) => {
+  const b = Buffer.from(s, 'base64');
+  return new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+};
 
 export class DistinctCounter {
   private exact: HashSet64 | undefined = new HashSet64();
@@ -105,6 +132,35 @@ export class DistinctCounter {
     return c;
   }
 
+  toState(): DistinctState {
+    return { total: this.total, registers: b64(this.registers), exact: this.exact ? b64(this.exact.keys()) : null };
+  }
+
+  static fromState(s: DistinctState, exactCap = DEFAULT_EXACT_CAP): DistinctCounter {
+    const c = new DistinctCounter(exactCap);
+    c.total = s.total;
+    c.registers.set(Buffer.from(s.registers, 'base64'));
+    c.exact = s.exact === null ? undefined : setOf(u32(s.exact), exactCap);
+    return c;
+  }
+
+  /**
+   * Adds another counter's n-grams, exactly as if they had been added here: registers take the
+   * maximum, exact sets their union (given up past this counter's cap, as one stream would).
+   */
+  mergeFrom(o: DistinctCounter): void {
+    this.total += o.total;
+    for (let i = 0; i < HLL_M; i++) if (o.registers[i]! > this.registers[i]!) this.registers[i] = o.registers[i]!;
+    if (this.exact === undefined || o.exact === undefined) this.exact = undefined;
+    else {
+      const keys = o.exact.keys();
+      for (let i = 0; i < keys.length && this.exact !== undefined; i += 2) {
+        this.exact.add(keys[i]!, keys[i + 1]!);
+        if (this.exact.size > this.exactCap) this.exact = undefined;
+      }
+    }
+  }
+
   summary(): DistinctSummary {
     const unique = this.exact !== undefined ? this.exact.size : Math.round(this.estimate());
     return { unique, total: this.total, ratio: this.total > 0 ? unique / this.total : 0, exact: this.exact !== undefined };
@@ -124,6 +180,13 @@ export class DistinctCounter {
     if (raw <= 2.5 * HLL_M && zeros > 0) return HLL_M * Math.log(HLL_M / zeros);
     return raw;
   }
+}
+
+function setOf(keys: Uint32Array, cap: number): HashSet64 | undefined {
+  if (keys.length / 2 > cap) return undefined;
+  const s = new HashSet64(keys.length / 2);
+  for (let i = 0; i < keys.length; i += 2) s.add(keys[i]!, keys[i + 1]!);
+  return s;
 }
 
 /**

@@ -63,6 +63,16 @@ export class Grouping {
     await acc.add(f);
   }
 
+  /** Some dialogue had the field. */
+  get sawValue(): boolean {
+    return this.seenValue;
+  }
+
+  /** The groups so far, in creation order (sharded stats: src/exec/shard-stats.ts). */
+  entries(): [string, TextAccumulator][] {
+    return [...this.groups.entries()];
+  }
+
   /** Worth reporting: some dialogue had the field, and there are at least two groups to compare. */
   get informative(): boolean {
     return this.seenValue && this.groups.size >= 2;

@@ -43,6 +43,16 @@ interface Bucket {
   max: number;
 }
 
+/** A distribution as plain JSON (sharded stats: src/exec/shard-stats.ts). Bucket key null = the non-positive bucket. */
+export interface DistributionState {
+  buckets: [number | null, number, number, number][];
+  count: number;
+  sum: number;
+  min: number | null;
+  max: number | null;
+  integral: boolean;
+}
+
 export class Distribution {
   private readonly buckets = new Map<number, Bucket>();
   count = 0;
@@ -79,6 +89,43 @@ export class Distribution {
     c.max = this.max;
     c.integral = this.integral;
     return c;
+  }
+
+  toState(): DistributionState {
+    const buckets = [...this.buckets.entries()].sort((a, b) => a[0] - b[0]).map(([k, b]): [number | null, number, number, number] => [Number.isFinite(k) ? k : null, b.c, b.min, b.max]);
+    return { buckets, count: this.count, sum: this.sum, min: this.count ? this.min : null, max: this.count ? this.max : null, integral: this.integral };
+  }
+
+  static fromState(s: DistributionState): Distribution {
+    const d = new Distribution();
+    for (const [k, c, min, max] of s.buckets) d.buckets.set(k ?? -Infinity, { c, min, max });
+    d.count = s.count;
+    d.sum = s.sum;
+    d.min = s.min ?? Infinity;
+    d.max = s.max ?? -Infinity;
+    d.integral = s.integral;
+    return d;
+  }
+
+  /**
+   * Adds another distribution's values: counts, buckets, min and max exactly as if they had been
+   * added here; the sum (hence the mean) up to floating-point rounding, added in another order.
+   */
+  mergeFrom(o: Distribution): void {
+    for (const [k, b] of o.buckets) {
+      const mine = this.buckets.get(k);
+      if (mine === undefined) this.buckets.set(k, { ...b });
+      else {
+        mine.c += b.c;
+        if (b.min < mine.min) mine.min = b.min;
+        if (b.max > mine.max) mine.max = b.max;
+      }
+    }
+    this.count += o.count;
+    this.sum += o.sum;
+    if (o.min < this.min) this.min = o.min;
+    if (o.max > this.max) this.max = o.max;
+    this.integral &&= o.integral;
   }
 
   get mean(): number {

@@ -144,3 +144,14 @@ describe('HashTable64', () => {
     );
   });
 });
+
+describe('IdArena (ids of first occurrences, packed)', () => {
+  it('returns every id it was given, unicode included, across growth', async () => {
+    const { IdArena } = await import('../../src/dedup/exact.js');
+    const a = new IdArena();
+    const ids = Array.from({ length: 20_000 }, (_, i) => (i % 7 === 0 ? `记录-${i}-😀` : `id${i}`));
+    ids.forEach((id, i) => expect(a.push(id)).toBe(i));
+    for (const i of [0, 1, 6, 7, 4095, 4096, 19_999]) expect(a.get(i)).toBe(ids[i]);
+    expect(() => a.get(20_000)).toThrow(RangeError);
+  });
+});

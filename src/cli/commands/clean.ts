@@ -1,13 +1,15 @@
 /** `sftforge clean`: argument parsing only; the work is runClean in src/clean/. */
 import type { Command } from 'commander';
-import { runClean } from '../../clean/run-clean.js';
+import { runClean, type RunCleanOptions } from '../../clean/run-clean.js';
 import { INPUT_FORMATS } from '../../io/read.js';
 import type { InputFormat } from '../../core/types.js';
 import { UsageError } from '../../core/errors.js';
 import { intOption, floatOption, listOption, signalOnSigint } from '../options.js';
+import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
+import { runCleanRank } from '../../exec/shard-clean.js';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('clean')
     .description('Clean raw chat dumps (ShareGPT JSON/JSONL/.gz/pages, UltraChat, OpenAI messages) into ShareGPT JSONL')
     .argument('<input...>', 'files or folders (recursive)')
@@ -28,11 +30,12 @@ export function register(program: Command): void {
     .option('--max-turns <n>', 'most user+assistant turns', intOption)
     .option('--max-depth <n>', 'deepest HTML nesting accepted (too_deep)', intOption)
     .option('--min-chars <n>', 'fewest characters per conversation (too_short)', intOption)
-    .option('-q, --quiet', 'no progress or table on stderr')
-    .action(async (inputs: string[], o) => {
+    .option('-q, --quiet', 'no progress or table on stderr');
+  addShardOptions(cmd).action(async (inputs: string[], o) => {
       if (o.format && !INPUT_FORMATS.includes(o.format)) throw new UsageError(`--format ${o.format} is not one of ${INPUT_FORMATS.join(', ')}`);
       if (!['mask', 'drop', 'off'].includes(o.unwanted)) throw new UsageError(`--unwanted ${o.unwanted}: use mask, drop or off`);
-      await runClean({
+      const shard = shardFromOptions(o);
+      const options: RunCleanOptions = {
         inputs,
         output: o.output,
         report: o.report,
@@ -52,6 +55,7 @@ export function register(program: Command): void {
         clean: { maxDepth: o.maxDepth, minChars: o.minChars },
         quiet: o.quiet,
         signal: signalOnSigint(),
-      });
+      };
+      await (shard ? runCleanRank(options, shard) : runClean(options));
     });
 }

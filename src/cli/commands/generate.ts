@@ -2,11 +2,13 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { startFakeServer } from '../../generate/fake-server.js';
-import { runGenerate } from '../../generate/run.js';
+import { runGenerate, type GenerateOptions } from '../../generate/run.js';
 import { stopSignals } from '../../generate/signals.js';
 import { SECTORS, type OutputFormat, type Sector } from '../../generate/types.js';
 import type { ProgressMode } from '../../generate/progress.js';
 import { floatOption, intOption } from '../options.js';
+import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
+import { runGenerateRank } from '../../exec/shard-generate.js';
 
 function sectorsOption(v: string): Sector[] {
   const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -16,7 +18,7 @@ function sectorsOption(v: string): Sector[] {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('generate')
     .description('Generate UltraChat-style multi-turn dialogues with a simulated user, against any OpenAI-compatible server (resumable)')
     .requiredOption('--sector <list>', 'world | creation | assistance | all (or a comma list)', sectorsOption)
@@ -45,8 +47,8 @@ export function register(program: Command): void {
     .option('--max-cost <usd>', 'stop cleanly at this spend, priced with the config prices', floatOption)
     .option('--progress <mode>', 'auto | bar | lines | none', 'auto')
     .option('--dry-run', 'talk to a built-in fake OpenAI-compatible server on 127.0.0.1 instead (no model, no cost): to try a pipeline end to end')
-    .option('-q, --quiet', 'no progress or table on stderr')
-    .action(async (o) => {
+    .option('-q, --quiet', 'no progress or table on stderr');
+  addShardOptions(cmd).action(async (o) => {
       if (o.format !== 'ultrachat' && o.format !== 'sharegpt') throw new UsageError(`--format ${o.format}: use ultrachat or sharegpt`);
       if (!['auto', 'bar', 'lines', 'none'].includes(o.progress)) throw new UsageError(`--progress ${o.progress}: use auto, bar, lines or none`);
       if (o.concurrency < 1) throw new UsageError('--concurrency must be at least 1');
@@ -57,9 +59,10 @@ export function register(program: Command): void {
         o.userModel ??= 'fake-user';
         o.assistantModel ??= 'fake-assistant';
       }
+      const shard = shardFromOptions(o);
       const signals = stopSignals();
       try {
-        const r = await runGenerate({
+        const options: GenerateOptions = {
           sectors: o.sector as Sector[],
           count: o.count,
           out: o.output,
@@ -87,7 +90,9 @@ export function register(program: Command): void {
           progress: o.quiet ? 'none' : (o.progress as ProgressMode),
           signal: signals.graceful,
           hardSignal: signals.hard,
-        });
+        };
+        const r = shard ? await runGenerateRank(options, shard) : await runGenerate(options);
+        if (!r) return; // this rank had already finished
         if (!o.quiet) {
           process.stderr.write(r.report.toTable() + '\n');
           const u = r.usage;

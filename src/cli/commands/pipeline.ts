@@ -20,6 +20,9 @@ export function register(program: Command): void {
       }
       // Imported here: program.ts imports this file, so a top-level import would be circular.
       const { buildProgram } = await import('../program.js');
+      // A pipeline's steps read each other's whole outputs: inside a Slurm array or an Indexed Job
+      // they must not each become one rank with no merge between them (set SFTFORGE_SHARDING to override).
+      process.env.SFTFORGE_SHARDING ??= 'off';
       for (const [k, step] of def.steps.entries()) {
         const head = `[${def.name} ${k + 1}/${def.steps.length}] ${step.name}`;
         if (step.if_env && !process.env[step.if_env]) {

@@ -5,9 +5,11 @@ import { INPUT_FORMATS } from '../../io/read.js';
 import type { InputFormat } from '../../core/types.js';
 import { UsageError } from '../../core/errors.js';
 import { floatOption, intOption } from '../options.js';
+import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
+import { runStatsRank } from '../../exec/shard-stats.js';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('stats')
     .description('Dataset statistics: turns, lengths, MTLD (as UltraChat measured it), distinct-n, gzip ratio, tokens; JSON and HTML report')
     .argument('<input...>', 'JSON/JSONL files or folders (ShareGPT, UltraChat, OpenAI messages), or tokenized dataset folders')
@@ -17,12 +19,13 @@ export function register(program: Command): void {
     .option('--seed <s>', 'seed for --sample (default 0)', intOption)
     .option('--format <format>', `input format: ${INPUT_FORMATS.join('|')} (default: detected per file)`)
     .option('--mtld-threshold <t>', 'MTLD factor threshold (default 0.72, as UltraChat)', floatOption)
-    .option('--max-groups <n>', 'groups kept per key (source, model, sector, persona) before "(other)" (default 32)', intOption)
-    .action(async (inputs: string[], o) => {
+    .option('--max-groups <n>', 'groups kept per key (source, model, sector, persona) before "(other)" (default 32)', intOption);
+  addShardOptions(cmd).action(async (inputs: string[], o) => {
       if (o.format && !INPUT_FORMATS.includes(o.format)) throw new UsageError(`--format ${o.format} is not one of ${INPUT_FORMATS.join(', ')}`);
       if (o.seed !== undefined && o.sample === undefined) throw new UsageError('--seed only applies with --sample N');
       if (o.sample === 0) throw new UsageError('--sample must be at least 1');
-      await runStats({
+      const shard = shardFromOptions(o);
+      const options = {
         inputs,
         json: o.json,
         html: o.html,
@@ -31,6 +34,7 @@ export function register(program: Command): void {
         format: o.format as InputFormat | undefined,
         mtldThreshold: o.mtldThreshold,
         maxGroups: o.maxGroups,
-      });
+      };
+      await (shard ? runStatsRank(options, shard) : runStats(options));
     });
 }

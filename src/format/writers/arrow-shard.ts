@@ -27,10 +27,11 @@ export class ArrowShardWriter {
 
   async open(): Promise<this> {
     await this.out.open();
-    const stream = this.ipc.toNodeStream({ objectMode: false });
-    // Drains the IPC writer's queue into the file as batches are written.
+    // Drains the IPC writer's queue into the file as batches are written. Iterating the writer
+    // itself, not `toNodeStream()`: apache-arrow 21's Node stream adapter can drop a read request
+    // after a shard closes and the pump then waits forever (seen on a 537 MB tokenize run).
     this.pump = (async () => {
-      for await (const chunk of stream as AsyncIterable<Uint8Array>) {
+      for await (const chunk of this.ipc as AsyncIterable<Uint8Array>) {
         this.hash.update(chunk);
         await this.out.write(chunk);
       }
