@@ -4,7 +4,6 @@
  * atomic writer of lines.
  */
 import { createReadStream } from 'node:fs';
-import { AtomicWriter } from '../io/atomic.js';
 
 /** Lines of a UTF-8 file without their '\n' (a final empty line is not yielded). */
 export async function* readLines(path: string): AsyncGenerator<string> {
@@ -47,37 +46,4 @@ export class LineSource {
 }
 
 /** Lines written atomically, buffered (a line costs no syscall). */
-export class LineWriter {
-  private readonly w: AtomicWriter;
-  private buf: string[] = [];
-  private bufLen = 0;
-  count = 0;
-  constructor(readonly path: string) {
-    this.w = new AtomicWriter(path);
-  }
-  async open(): Promise<this> {
-    await this.w.open();
-    return this;
-  }
-  async write(line: string): Promise<void> {
-    this.buf.push(line, '\n');
-    this.bufLen += line.length + 1;
-    this.count++;
-    if (this.bufLen > 1 << 20) await this.flush();
-  }
-  private async flush(): Promise<void> {
-    if (this.buf.length === 0) return;
-    const s = this.buf.join('');
-    this.buf = [];
-    this.bufLen = 0;
-    await this.w.write(s);
-  }
-  async commit(): Promise<void> {
-    await this.flush();
-    await this.w.commit();
-  }
-  async abort(): Promise<void> {
-    this.buf = [];
-    await this.w.abort();
-  }
-}
+export { LineWriter } from '../io/atomic.js';

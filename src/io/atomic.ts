@@ -62,8 +62,8 @@ export class AtomicWriter {
   }
 }
 
-/** Writes JSON lines atomically; buffered so that a line costs no syscall. */
-export class JsonlWriter {
+/** Writes text lines atomically; buffered so that a line costs no syscall. */
+export class LineWriter {
   private readonly w: AtomicWriter;
   private buf: string[] = [];
   private bufLen = 0;
@@ -79,10 +79,10 @@ export class JsonlWriter {
     await this.w.open();
     return this;
   }
-  async write(obj: unknown): Promise<void> {
-    const line = JSON.stringify(obj) + '\n';
-    this.buf.push(line);
-    this.bufLen += line.length;
+  /** One line, without its newline. */
+  async write(line: string): Promise<void> {
+    this.buf.push(line, '\n');
+    this.bufLen += line.length + 1;
     this.count++;
     if (this.bufLen > 1 << 20) await this.flush();
   }
@@ -100,5 +100,32 @@ export class JsonlWriter {
   async abort(): Promise<void> {
     this.buf = [];
     await this.w.abort();
+  }
+}
+
+/** Writes one JSON value per line, atomically. */
+export class JsonlWriter {
+  private readonly lines: LineWriter;
+  constructor(path: string) {
+    this.lines = new LineWriter(path);
+  }
+  get path(): string {
+    return this.lines.path;
+  }
+  get count(): number {
+    return this.lines.count;
+  }
+  async open(): Promise<this> {
+    await this.lines.open();
+    return this;
+  }
+  write(obj: unknown): Promise<void> {
+    return this.lines.write(JSON.stringify(obj));
+  }
+  commit(): Promise<void> {
+    return this.lines.commit();
+  }
+  abort(): Promise<void> {
+    return this.lines.abort();
   }
 }
