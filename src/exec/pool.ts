@@ -68,7 +68,8 @@ export async function* orderedMap<T, R>(
   }
 }
 
-async function* batchesOf<T>(input: AsyncIterable<T>, maxItems: number, maxBytes: number, sizeOf: (item: T) => number): AsyncGenerator<T[]> {
+/** Groups a stream into batches of at most `maxItems` items or `maxBytes` of sizeOf, whichever first. */
+export async function* batchesOf<T>(input: AsyncIterable<T>, maxItems: number, maxBytes: number, sizeOf: (item: T) => number): AsyncGenerator<T[]> {
   let batch: T[] = [];
   let bytes = 0;
   for await (const item of input) {

@@ -45,18 +45,5 @@ export async function* orderedBatches<T, R>(batches: AsyncIterable<T[]>, o: Batc
   }
 }
 
-/** Groups a stream into batches of at most `items` items or `size` total size, whichever first. */
-export async function* batchesOf<T>(input: AsyncIterable<T>, items: number, size: number, sizeOf: (x: T) => number): AsyncGenerator<T[]> {
-  let b: T[] = [];
-  let s = 0;
-  for await (const x of input) {
-    b.push(x);
-    s += sizeOf(x);
-    if (b.length >= items || s >= size) {
-      yield b;
-      b = [];
-      s = 0;
-    }
-  }
-  if (b.length) yield b;
-}
+/** Groups a stream into batches (shared with the clean pool). */
+export { batchesOf } from '../exec/pool.js';

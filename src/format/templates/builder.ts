@@ -3,7 +3,7 @@
  * template's spans are exact by construction (no searching in the output).
  */
 import type { Role, Turn } from '../../core/types.js';
-import type { Rendered, Span, TrainedSpan } from './types.js';
+import type { Rendered, Span, TemplateOptions, TrainedSpan } from './types.js';
 
 export class RenderBuilder {
   private readonly parts: string[] = [];
@@ -51,4 +51,11 @@ export function truncateRendered(r: Rendered, end: number): Rendered {
   if (end >= r.text.length) return r;
   const clamp = <S extends Span>(s: S): S => ({ ...s, start: Math.min(s.start, end), end: Math.min(s.end, end) });
   return { text: r.text.slice(0, end), content: r.content.map(clamp), trained: r.trained.map(clamp) };
+}
+
+/** The BOS a template writes (none with `addBos: false`) and the EOS that ends a reply. */
+export function bosEos(opts: TemplateOptions, defaultBos = '<s>', defaultEos = '</s>'): { bos: string; eos: string; specialTokens: string[] } {
+  const bos = opts.addBos === false ? '' : (opts.bosToken ?? defaultBos);
+  const eos = opts.eosToken ?? defaultEos;
+  return { bos, eos, specialTokens: [bos, eos].filter(Boolean) };
 }

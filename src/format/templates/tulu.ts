@@ -9,7 +9,7 @@
  * newline is left out like every other template's (see the module doc of fastchat.ts).
  */
 import type { Turn } from '../../core/types.js';
-import { RenderBuilder, truncateRendered } from './builder.js';
+import { RenderBuilder, truncateRendered, bosEos } from './builder.js';
 import { pyRStrip, pyStrip } from './pystr.js';
 import type { ChatTemplate, RenderOptions, Rendered, TemplateOptions } from './types.js';
 
@@ -21,9 +21,7 @@ export class TuluTemplate implements ChatTemplate {
   private readonly eos: string;
 
   constructor(private readonly opts: TemplateOptions) {
-    this.bos = opts.addBos === false ? '' : (opts.bosToken ?? '<s>');
-    this.eos = opts.eosToken ?? '</s>';
-    this.specialTokens = [this.bos, this.eos].filter(Boolean);
+    ({ bos: this.bos, eos: this.eos, specialTokens: this.specialTokens } = bosEos(opts));
   }
 
   render(turns: readonly Turn[], ro: RenderOptions = {}): Rendered {

@@ -10,7 +10,7 @@
  * The generation prompt is inference_cli.py's `\nAssistant: ` (with the space).
  */
 import type { Turn } from '../../core/types.js';
-import { RenderBuilder } from './builder.js';
+import { RenderBuilder, bosEos } from './builder.js';
 import { assertAlternating, splitSystem } from './conversation.js';
 import type { ChatTemplate, RenderOptions, Rendered, TemplateOptions } from './types.js';
 
@@ -21,9 +21,7 @@ export class UltraLmTemplate implements ChatTemplate {
   private readonly eos: string;
 
   constructor(private readonly opts: TemplateOptions) {
-    this.bos = opts.addBos === false ? '' : (opts.bosToken ?? '<s>');
-    this.eos = opts.eosToken ?? '</s>';
-    this.specialTokens = [this.bos, this.eos].filter(Boolean);
+    ({ bos: this.bos, eos: this.eos, specialTokens: this.specialTokens } = bosEos(opts));
   }
 
   render(turns: readonly Turn[], ro: RenderOptions = {}): Rendered {
