@@ -1,5 +1,7 @@
 /** Shared option parsers for commander: they fail with a message that names the option value. */
 import { InvalidArgumentError } from 'commander';
+import type { InputFormat } from '../core/types.js';
+import { INPUT_FORMATS } from '../io/read.js';
 
 export function intOption(v: string): number {
   const n = Number(v);
@@ -27,3 +29,13 @@ export function signalOnSigint(): AbortSignal {
   });
   return ac.signal;
 }
+
+/** A parser for the readers' `--format`/`--input-format`: one of INPUT_FORMATS, checked while parsing. */
+export function inputFormatOption(flag: string): (v: string) => InputFormat {
+  return (v) => {
+    if (!(INPUT_FORMATS as readonly string[]).includes(v)) throw new InvalidArgumentError(`${flag} ${v} is not one of ${INPUT_FORMATS.join(', ')}`);
+    return v as InputFormat;
+  };
+}
+
+export const INPUT_FORMAT_HELP = `input format: ${INPUT_FORMATS.join('|')} (default: detected per file)`;

@@ -37,6 +37,15 @@ export function startGenerateProgress(o: ProgressOptions): GenerateProgress {
   let tok0 = 0;
   const turns = () => (c.get('turns_user') ?? 0) + (c.get('turns_assistant') ?? 0) + (c.get('seed_requests') ?? 0);
   const tokens = () => o.budget.total.prompt_tokens + o.budget.total.completion_tokens;
+  /** Rates are per phase: remember where this one starts. */
+  const begin = (n: string, t: number, d: () => number) => {
+    name = n;
+    total = t;
+    doneFn = d;
+    t0 = performance.now();
+    turns0 = turns();
+    tok0 = tokens();
+  };
   const fields = () => {
     const s = Math.max((performance.now() - t0) / 1000, 1e-3);
     return {
@@ -67,12 +76,7 @@ export function startGenerateProgress(o: ProgressOptions): GenerateProgress {
           bar.update(doneFn(), fields());
           bar.stop();
         }
-        name = n;
-        total = t;
-        doneFn = d;
-        t0 = performance.now();
-        turns0 = turns();
-        tok0 = tokens();
+        begin(n, t, d);
         bar.start(Math.max(total, 1), doneFn(), fields());
         started = true;
       },
@@ -94,12 +98,7 @@ export function startGenerateProgress(o: ProgressOptions): GenerateProgress {
   return {
     phase(n, t, d) {
       if (name) line();
-      name = n;
-      total = t;
-      doneFn = d;
-      t0 = performance.now();
-      turns0 = turns();
-      tok0 = tokens();
+      begin(n, t, d);
     },
     stop() {
       clearInterval(timer);

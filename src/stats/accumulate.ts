@@ -20,6 +20,10 @@ function mapRole<T, U>(x: ByRole<T>, f: (v: T) => U): ByRole<U> {
   return { all: f(x.all), user: f(x.user), assistant: f(x.assistant) };
 }
 
+/** The per-role distributions, handled alike by clone, toState, fromState and mergeFrom. */
+const ROLE_DISTS = ['wordsUtt', 'charsUtt', 'wordsDlg', 'charsDlg', 'mtld'] as const;
+type RoleDist = (typeof ROLE_DISTS)[number];
+
 export interface AccumulatorOptions {
   distinctExactCap: number;
 }
@@ -74,11 +78,7 @@ export class TextAccumulator {
     c.systemTurns = this.systemTurns;
     c.turns = this.turns.clone();
     c.utterances = { ...this.utterances };
-    c.wordsUtt = mapRole(this.wordsUtt, dist);
-    c.charsUtt = mapRole(this.charsUtt, dist);
-    c.wordsDlg = mapRole(this.wordsDlg, dist);
-    c.charsDlg = mapRole(this.charsDlg, dist);
-    c.mtld = mapRole(this.mtld, dist);
+    for (const k of ROLE_DISTS) c[k] = mapRole(this[k], dist);
     c.mtldEmpty = { ...this.mtldEmpty };
     c.distinct1 = this.distinct1.clone(opts.distinctExactCap);
     c.distinct2 = this.distinct2.clone(opts.distinctExactCap);
@@ -90,16 +90,13 @@ export class TextAccumulator {
   async toState(): Promise<AccumulatorState> {
     const dist = (d: Distribution) => d.toState();
     const g = await this.gzip.finish();
+    const dists = Object.fromEntries(ROLE_DISTS.map((k) => [k, mapRole(this[k], dist)])) as Pick<AccumulatorState, RoleDist>;
     return {
       dialogues: this.dialogues,
       systemTurns: this.systemTurns,
       turns: this.turns.toState(),
       utterances: { ...this.utterances },
-      wordsUtt: mapRole(this.wordsUtt, dist),
-      charsUtt: mapRole(this.charsUtt, dist),
-      wordsDlg: mapRole(this.wordsDlg, dist),
-      charsDlg: mapRole(this.charsDlg, dist),
-      mtld: mapRole(this.mtld, dist),
+      ...dists,
       mtldEmpty: { ...this.mtldEmpty },
       distinct1: this.distinct1.toState(),
       distinct2: this.distinct2.toState(),
@@ -114,11 +111,7 @@ export class TextAccumulator {
     a.systemTurns = s.systemTurns;
     a.turns = Distribution.fromState(s.turns);
     a.utterances = { ...s.utterances };
-    a.wordsUtt = mapRole(s.wordsUtt, dist);
-    a.charsUtt = mapRole(s.charsUtt, dist);
-    a.wordsDlg = mapRole(s.wordsDlg, dist);
-    a.charsDlg = mapRole(s.charsDlg, dist);
-    a.mtld = mapRole(s.mtld, dist);
+    for (const k of ROLE_DISTS) a[k] = mapRole(s[k], dist);
     a.mtldEmpty = { ...s.mtldEmpty };
     a.distinct1 = DistinctCounter.fromState(s.distinct1, opts.distinctExactCap);
     a.distinct2 = DistinctCounter.fromState(s.distinct2, opts.distinctExactCap);
@@ -134,11 +127,7 @@ export class TextAccumulator {
     this.turns.mergeFrom(o.turns);
     for (const r of ROLES) {
       this.utterances[r] += o.utterances[r];
-      this.wordsUtt[r].mergeFrom(o.wordsUtt[r]);
-      this.charsUtt[r].mergeFrom(o.charsUtt[r]);
-      this.wordsDlg[r].mergeFrom(o.wordsDlg[r]);
-      this.charsDlg[r].mergeFrom(o.charsDlg[r]);
-      this.mtld[r].mergeFrom(o.mtld[r]);
+      for (const k of ROLE_DISTS) this[k][r].mergeFrom(o[k][r]);
       this.mtldEmpty[r] += o.mtldEmpty[r];
     }
     this.distinct1.mergeFrom(o.distinct1);

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -18,20 +18,16 @@ import {
 import { SftforgeError } from '../../src/core/errors.js';
 import { FakeHub } from './fake-hub.js';
 import { makeJsonlOutput, makeTokenizedFolder } from './fixtures.js';
-import { TOKEN, expectNoTokenLeak, harness, type Harness } from './helpers.js';
+import { TOKEN, expectNoTokenLeak, type Harness, useFakeHub } from './helpers.js';
 
 let hub: FakeHub;
 let h: Harness;
 let dir: string;
 
-beforeEach(async () => {
-  hub = await new FakeHub().start();
-  h = harness(hub);
+useFakeHub(async (a, b) => {
+  hub = a;
+  h = b;
   dir = (await makeTokenizedFolder({ rows: 6, shards: 2 })).dir;
-});
-afterEach(async () => {
-  expectNoTokenLeak(hub, h.logs);
-  await hub.stop();
 });
 
 /** Runs a push expected to fail; checks the message is one line and free of any token. */

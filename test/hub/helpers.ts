@@ -1,6 +1,6 @@
 /** Shared setup for the push tests: a fake Hub, a token, and a log that is checked for secrets. */
-import { expect } from 'vitest';
-import type { FakeHub } from './fake-hub.js';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { FakeHub } from './fake-hub.js';
 import type { PushOptions } from '../../src/hub/index.js';
 
 export const TOKEN = 'hf_alice_token_0123456789';
@@ -35,4 +35,22 @@ export function expectNoTokenLeak(hub: FakeHub, logs: string[], token = TOKEN): 
 /** The `name` request paths, e.g. ['GET /api/whoami-v2', ...], for checking which calls a push made. */
 export function calls(hub: FakeHub, from = 0): string[] {
   return hub.requests.slice(from).map((r) => `${r.method} ${new URL(r.url, 'http://x').pathname}`);
+}
+
+/**
+ * A fresh fake Hub and harness for every test of the calling file, checked for token leaks after
+ * each test; `set` receives them (the tests keep them in module variables).
+ */
+export function useFakeHub(set: (hub: FakeHub, h: Harness) => void | Promise<void>): void {
+  let hub: FakeHub;
+  let h: Harness;
+  beforeEach(async () => {
+    hub = await new FakeHub().start();
+    h = harness(hub);
+    await set(hub, h);
+  });
+  afterEach(async () => {
+    expectNoTokenLeak(hub, h.logs);
+    await hub.stop();
+  });
 }

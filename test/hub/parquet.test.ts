@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -7,19 +7,15 @@ import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { arrowStreamToParquet, pushDataset, splitFrontMatter } from '../../src/hub/index.js';
 import { FakeHub } from './fake-hub.js';
 import { fixtureRow, makeTokenizedFolder, shardBytes } from './fixtures.js';
-import { expectNoTokenLeak, harness, type Harness } from './helpers.js';
+import { type Harness, useFakeHub } from './helpers.js';
 
 let hub: FakeHub;
 let h: Harness;
 const REPO = 'alice/sft-parquet';
 
-beforeEach(async () => {
-  hub = await new FakeHub().start();
-  h = harness(hub);
-});
-afterEach(async () => {
-  expectNoTokenLeak(hub, h.logs);
-  await hub.stop();
+useFakeHub((a, b) => {
+  hub = a;
+  h = b;
 });
 
 const arrayBuffer = (b: Uint8Array) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;

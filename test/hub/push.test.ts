@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,19 +7,15 @@ import { RecordBatchReader } from 'apache-arrow';
 import { pushDataset, splitFrontMatter, UploadInterruptedError } from '../../src/hub/index.js';
 import { FakeHub } from './fake-hub.js';
 import { makeJsonlOutput, makeTokenizedFolder } from './fixtures.js';
-import { calls, expectNoTokenLeak, harness, type Harness } from './helpers.js';
+import { calls, type Harness, useFakeHub } from './helpers.js';
 
 let hub: FakeHub;
 let h: Harness;
 const REPO = 'alice/sft-data';
 
-beforeEach(async () => {
-  hub = await new FakeHub().start();
-  h = harness(hub);
-});
-afterEach(async () => {
-  expectNoTokenLeak(hub, h.logs);
-  await hub.stop();
+useFakeHub((a, b) => {
+  hub = a;
+  h = b;
 });
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

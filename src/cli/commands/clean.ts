@@ -1,10 +1,9 @@
 /** `sftforge clean`: argument parsing only; the work is runClean in src/clean/. */
 import type { Command } from 'commander';
 import { runClean, type RunCleanOptions } from '../../clean/run-clean.js';
-import { INPUT_FORMATS } from '../../io/read.js';
 import type { InputFormat } from '../../core/types.js';
 import { UsageError } from '../../core/errors.js';
-import { intOption, floatOption, listOption, signalOnSigint } from '../options.js';
+import { intOption, floatOption, listOption, signalOnSigint, inputFormatOption, INPUT_FORMAT_HELP } from '../options.js';
 import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
 import { runCleanRank } from '../../exec/shard-clean.js';
 
@@ -16,7 +15,7 @@ export function register(program: Command): void {
     .requiredOption('-o, --output <file>', 'cleaned ShareGPT JSONL')
     .option('--report <file>', 'report JSON (default OUTPUT.report.json)')
     .option('--rejects <file>', 'quarantine JSONL (default OUTPUT.rejects.jsonl)')
-    .option('--format <format>', `input format: ${INPUT_FORMATS.join('|')} (default: detected per file)`)
+    .option('--format <format>', INPUT_FORMAT_HELP, inputFormatOption('--format'))
     .option('--workers <n>', 'worker threads (default: number of cores)', intOption)
     .option('--no-dedup', 'keep exact duplicates')
     .option('--near-dedup <threshold>', 'drop near duplicates above this Jaccard similarity (MinHash LSH), e.g. 0.8', floatOption)
@@ -32,7 +31,6 @@ export function register(program: Command): void {
     .option('--min-chars <n>', 'fewest characters per conversation (too_short)', intOption)
     .option('-q, --quiet', 'no progress or table on stderr');
   addShardOptions(cmd).action(async (inputs: string[], o) => {
-      if (o.format && !INPUT_FORMATS.includes(o.format)) throw new UsageError(`--format ${o.format} is not one of ${INPUT_FORMATS.join(', ')}`);
       if (!['mask', 'drop', 'off'].includes(o.unwanted)) throw new UsageError(`--unwanted ${o.unwanted}: use mask, drop or off`);
       const shard = shardFromOptions(o);
       const options: RunCleanOptions = {

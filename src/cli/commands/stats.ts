@@ -1,10 +1,9 @@
 /** `sftforge stats`: argument parsing only; the work is runStats in src/stats/. */
 import type { Command } from 'commander';
 import { runStats } from '../../stats/run.js';
-import { INPUT_FORMATS } from '../../io/read.js';
 import type { InputFormat } from '../../core/types.js';
 import { UsageError } from '../../core/errors.js';
-import { floatOption, intOption } from '../options.js';
+import { floatOption, intOption, inputFormatOption, INPUT_FORMAT_HELP } from '../options.js';
 import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
 import { runStatsRank } from '../../exec/shard-stats.js';
 
@@ -17,11 +16,10 @@ export function register(program: Command): void {
     .option('--html <file>', 'write a self-contained HTML report with charts')
     .option('--sample <n>', 'measure a seeded reservoir sample of N dialogues (and tokenized rows)', intOption)
     .option('--seed <s>', 'seed for --sample (default 0)', intOption)
-    .option('--format <format>', `input format: ${INPUT_FORMATS.join('|')} (default: detected per file)`)
+    .option('--format <format>', INPUT_FORMAT_HELP, inputFormatOption('--format'))
     .option('--mtld-threshold <t>', 'MTLD factor threshold (default 0.72, as UltraChat)', floatOption)
     .option('--max-groups <n>', 'groups kept per key (source, model, sector, persona) before "(other)" (default 32)', intOption);
   addShardOptions(cmd).action(async (inputs: string[], o) => {
-      if (o.format && !INPUT_FORMATS.includes(o.format)) throw new UsageError(`--format ${o.format} is not one of ${INPUT_FORMATS.join(', ')}`);
       if (o.seed !== undefined && o.sample === undefined) throw new UsageError('--seed only applies with --sample N');
       if (o.sample === 0) throw new UsageError('--sample must be at least 1');
       const shard = shardFromOptions(o);

@@ -3,12 +3,11 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import type { InputFormat } from '../../core/types.js';
-import { INPUT_FORMATS } from '../../io/read.js';
 import { runTokenize, type OutputFormat, type TokenizeOptions } from '../../format/run-tokenize.js';
 import type { ChunkMode } from '../../format/chunk.js';
 import type { TokenizeMode } from '../../format/pieces.js';
 import type { BackendChoice } from '../../format/tokenizer/index.js';
-import { intOption, signalOnSigint } from '../options.js';
+import { intOption, signalOnSigint, inputFormatOption, INPUT_FORMAT_HELP } from '../options.js';
 import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
 import { runTokenizeRank } from '../../exec/shard-tokenize.js';
 
@@ -58,7 +57,7 @@ export function register(program: Command): void {
     .option('--rejects <file>', 'quarantine JSONL (default OUTPUT.rejects.jsonl, beside the folder)')
     .option('--report <file>', 'also write the run report here (it is always in OUTPUT/sftforge.json)')
     .option('--shard-size <size>', 'bytes per Arrow shard (e.g. 500MB)', sizeOption)
-    .option('--input-format <format>', `input format: ${INPUT_FORMATS.join('|')} (default: detected per file)`)
+    .option('--input-format <format>', INPUT_FORMAT_HELP, inputFormatOption('--input-format'))
     .option('--tokenizer-backend <backend>', 'auto (Rust binding, else pure JS), native or js', 'auto')
     .option('--tokenizer-revision <rev>', 'Hub revision of a repo-id tokenizer', undefined)
     .option('--cache-dir <dir>', 'Hub tokenizer cache (default $SFTFORGE_CACHE/hub or ~/.cache/sftforge/hub)')
@@ -66,7 +65,6 @@ export function register(program: Command): void {
     .option('--offline', 'never download a tokenizer (also HF_HUB_OFFLINE=1)')
     .option('-q, --quiet', 'no progress or table on stderr');
   addShardOptions(cmd).action(async (inputs: string[], o) => {
-      if (o.inputFormat && !INPUT_FORMATS.includes(o.inputFormat)) throw new UsageError(`--input-format ${o.inputFormat} is not one of ${INPUT_FORMATS.join(', ')}`);
       const shard = shardFromOptions(o);
       const options: TokenizeOptions = {
         inputs,
