@@ -4,21 +4,30 @@
  */
 import type { Conversation, RawRecord, RejectMarker } from '../core/types.js';
 import { isReject, reject } from '../core/types.js';
-import { normalizeRecord } from '../io/normalize.js';
+import { normalizeRecord, type RepairCode as ReadRepairCode } from '../io/normalize.js';
+import { describeCrash } from '../core/errors.js';
+import { DEFAULT_READ_LIMITS, inspectJson } from '../io/limits.js';
 import { cleanConversation, type CleanOptions, type RepairCode } from './clean-conversation.js';
 
 export interface CleanedItem {
   out: Conversation | RejectMarker;
-  repairs?: RepairCode[];
+  repairs?: (RepairCode | ReadRepairCode)[];
 }
 
-export function cleanBatch(batch: (RawRecord | RejectMarker)[], options: CleanOptions = {}): CleanedItem[] {
-  return batch.map((raw) => {
-    if (isReject(raw)) return { out: raw };
+export function cleanBatch(batch: (RawRecord | Conversation | RejectMarker)[], options: CleanOptions = {}): CleanedItem[] {
+  return batch.map((item) => {
+    if (isReject(item)) return { out: item };
+    // A record that is already a conversation (from generate, or after another stage) skips parsing.
+    if (Array.isArray((item as Conversation).turns)) return cleanParsed(item as Conversation, options);
+    const raw = item as RawRecord;
     const conv = normalizeRecord(raw);
     if (isReject(conv)) return { out: conv };
+    // Repairs made while reading are counted with the cleaner's, not carried into the output.
+    const read = conv.repairs as ReadRepairCode[] | undefined;
+    delete conv.repairs;
     try {
-      const res = cleanConversation(conv, options);
+      const res: CleanedItem = cleanConversation(conv, options);
+      if (read) res.repairs = [...read, ...(res.repairs ?? [])];
       if (isReject(res.out) && raw.text !== undefined) res.out.record = parseOr(raw.text);
       else if (isReject(res.out) && raw.value !== undefined) res.out.record = raw.value;
       return res;
@@ -27,6 +36,23 @@ export function cleanBatch(batch: (RawRecord | RejectMarker)[], options: CleanOp
       return { out: reject({ reason: 'clean_error', detail: String((e as Error)?.message ?? e), source: raw.source, id: conv.id, record: raw.text ?? raw.value }) };
     }
   });
+}
+
+function cleanParsed(conv: Conversation, options: CleanOptions): CleanedItem {
+  try {
+    const res = cleanConversation(conv, options);
+    if (isReject(res.out)) res.out.record ??= conv;
+    return res;
+  } catch (e) {
+    return { out: reject({ reason: 'clean_error', detail: String((e as Error)?.message ?? e), source: conv.source, id: conv.id, record: conv }) };
+  }
+}
+
+/** What a record becomes when cleaning it alone kills a worker (see exec/pool.ts `onCrash`). */
+export function crashedClean(raw: RawRecord | RejectMarker, error: Error): CleanedItem[] {
+  if (isReject(raw)) return [{ out: raw }];
+  const id = raw.id ?? (raw.text !== undefined ? inspectJson(raw.text, DEFAULT_READ_LIMITS.maxDepth).id : undefined);
+  return [{ out: reject({ reason: 'worker_crash', detail: describeCrash(error), source: raw.source, id, record: raw.text ?? raw.value }) }];
 }
 
 function parseOr(text: string): unknown {

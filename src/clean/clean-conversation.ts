@@ -5,7 +5,7 @@
  */
 import type { Conversation, RejectMarker, Turn } from '../core/types.js';
 import { reject } from '../core/types.js';
-import { checkHtmlLimits, DEFAULT_MAX_DEPTH, htmlToMarkdown, looksLikeHtml, stripShareGptArtifacts } from './html/index.js';
+import { DEFAULT_MAX_DEPTH, htmlToMarkdown, looksLikeHtml, measureHtml, scanHtml, stripShareGptArtifacts } from './html/index.js';
 import { isErrorTurn } from './error-turns.js';
 
 export interface CleanOptions {
@@ -17,9 +17,24 @@ export interface CleanOptions {
   minChars?: number;
   /** Convert HTML assistant turns (on by default). */
   html?: boolean;
+  /**
+   * Work budget per record, deterministic (not wall time): HTML elements the converter may visit
+   * over all turns, and Markdown bytes it may produce (`work_budget_exceeded`). Per-turn limits
+   * (depth, cells, attributes, elements) are checkHtmlLimits' defaults.
+   */
+  maxRecordHtmlElements?: number;
+  maxRecordMarkdownBytes?: number;
 }
 
-export const DEFAULT_CLEAN: Required<CleanOptions> = { maxDepth: DEFAULT_MAX_DEPTH, maxTurnBytes: 4 << 20, minChars: 16, html: true };
+export const DEFAULT_CLEAN: Required<CleanOptions> = {
+  maxDepth: DEFAULT_MAX_DEPTH,
+  maxTurnBytes: 4 << 20,
+  minChars: 16,
+  html: true,
+  // 2.5× the per-turn element limit; the sample's busiest record has 187 elements.
+  maxRecordHtmlElements: 250_000,
+  maxRecordMarkdownBytes: 8 << 20,
+};
 
 /** Repair codes, counted in the report. */
 export type RepairCode = 'html_converted' | 'artifact_removed' | 'leading_assistant_removed' | 'trailing_user_removed' | 'whitespace_trimmed';
@@ -39,6 +54,8 @@ export function cleanConversation(conv: Conversation, options: CleanOptions = {}
   });
 
   const turns: Turn[] = [];
+  let elements = 0; // work budget spent: HTML elements converted, Markdown bytes produced
+  let produced = 0;
   for (let i = 0; i < conv.turns.length; i++) {
     const t = conv.turns[i]!;
     let text = t.content;
@@ -46,10 +63,23 @@ export function cleanConversation(conv: Conversation, options: CleanOptions = {}
     // User turns are plain text in ShareGPT (the scraper took textContent): never convert them,
     // or `#include <stdio.h>` loses its header name as FastChat's cleaner does.
     if (o.html && t.role === 'assistant' && looksLikeHtml(text)) {
-      const limit = checkHtmlLimits(text, { maxDepth: o.maxDepth, maxBytes: o.maxTurnBytes });
-      if (limit) return bad(limit.reason, `turn ${i}: ${limit.detail}`);
+      const scan = measureHtml(text, { maxDepth: o.maxDepth, maxBytes: o.maxTurnBytes });
+      if (scan.violation) return bad(scan.violation.reason, `turn ${i}: ${scan.violation.detail}`);
+      elements += scan.elements;
+      if (elements > o.maxRecordHtmlElements) {
+        return bad('work_budget_exceeded', `turns 0–${i} hold ${elements} HTML elements (record budget ${o.maxRecordHtmlElements})`);
+      }
       text = htmlToMarkdown(text);
+      produced += Buffer.byteLength(text);
+      if (produced > o.maxRecordMarkdownBytes) {
+        return bad('work_budget_exceeded', `turns 0–${i} produced over ${o.maxRecordMarkdownBytes} bytes of Markdown`);
+      }
       repairs.push('html_converted');
+    } else if (o.html && t.role === 'assistant' && text.includes('<')) {
+      // Not detected as HTML (e.g. it does not end with a tag), yet 5,000 unclosed `<span>`s
+      // must not pass as text: the same depth guard applies.
+      const deep = scanHtml(text, { maxDepth: o.maxDepth, maxTableCells: Infinity, maxAttributes: Infinity, maxElements: Infinity }).violation;
+      if (deep) return bad(deep.reason, `turn ${i}: ${deep.detail}`);
     }
     const stripped = stripShareGptArtifacts(text);
     if (stripped.removed > 0) repairs.push('artifact_removed');

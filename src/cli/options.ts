@@ -1,11 +1,10 @@
 /** Shared option parsers for commander: they fail with a message that names the option value. */
 import { InvalidArgumentError } from 'commander';
-import type { InputFormat } from '../core/types.js';
-import { INPUT_FORMATS } from '../io/read.js';
+import { formatNames, lookupFormat } from '../io/formats/index.js';
 
 export function intOption(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`"${v}" is not a whole number`);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`"${v}" is not a whole number (0 to 2^53)`);
   return n;
 }
 
@@ -30,12 +29,39 @@ export function signalOnSigint(): AbortSignal {
   return ac.signal;
 }
 
-/** A parser for the readers' `--format`/`--input-format`: one of INPUT_FORMATS, checked while parsing. */
-export function inputFormatOption(flag: string): (v: string) => InputFormat {
+/** A parser for the readers' `--input-format`: a format name or alias (src/io/formats), checked while parsing. */
+export function inputFormatOption(flag: string): (v: string) => string {
   return (v) => {
-    if (!(INPUT_FORMATS as readonly string[]).includes(v)) throw new InvalidArgumentError(`${flag} ${v} is not one of ${INPUT_FORMATS.join(', ')}`);
-    return v as InputFormat;
+    if (v !== 'auto' && !lookupFormat(v)) throw new InvalidArgumentError(`${flag} ${v} is not one of auto, ${formatNames().join(', ')}`);
+    return v;
   };
 }
 
-export const INPUT_FORMAT_HELP = `input format: ${INPUT_FORMATS.join('|')} (default: detected per file)`;
+export const INPUT_FORMAT_HELP = `input format: auto, ${formatNames().join(', ')} (default: detected per file; see docs/FORMATS.md)`;
+
+/** A whole number in 1..max, checked while parsing (`--workers 0` is refused, not taken as "default"). */
+export function positiveOption(flag: string, max: number): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${flag} ${v}: use a whole number from 1 to ${max}`);
+    return n;
+  };
+}
+
+/**
+ * `--input-format` (and the old `--format`, accepted with a deprecation line): one meaning per
+ * flag on every command. Sets `inputFormat` on the parsed options.
+ */
+export function inputFormatFlags<C extends import('commander').Command>(cmd: C): C {
+  const parse = inputFormatOption('--input-format');
+  cmd.option('--input-format <format>', INPUT_FORMAT_HELP, parse);
+  cmd.option('--format <format>', 'deprecated spelling of --input-format', (v: string) => {
+    process.stderr.write('sftforge: --format is deprecated here: use --input-format\n');
+    return parse(v);
+  });
+  cmd.hook('preAction', (_this, action) => {
+    const o = action.opts();
+    if (o.format !== undefined && o.inputFormat === undefined) action.setOptionValue('inputFormat', o.format);
+  });
+  return cmd;
+}

@@ -1,4 +1,5 @@
 /** The sftforge program: one subcommand per file in ./commands, each only parsing arguments. */
+import '../stages.js';
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import * as inspect from './commands/inspect.js';
 import * as merge from './commands/merge.js';
 import * as pipeline from './commands/pipeline.js';
 import * as push from './commands/push.js';
+import * as stages from './commands/stages.js';
 import * as stats from './commands/stats.js';
 import * as tokenize from './commands/tokenize.js';
 
@@ -19,7 +21,7 @@ export function buildProgram(): Command {
     .description('Supervised fine-tuning data for chat models: ingest, clean, format, measure, share')
     .version(version)
     .showHelpAfterError('(run with --help for usage)');
-  for (const cmd of [clean, generate, inspect, merge, pipeline, push, stats, tokenize]) cmd.register(program);
+  for (const cmd of [clean, generate, inspect, merge, pipeline, push, stages, stats, tokenize]) cmd.register(program);
   return program;
 }
 

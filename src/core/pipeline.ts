@@ -1,52 +1,116 @@
 /**
- * The pipeline runner: a source, a list of stages, a sink. Rejects yielded anywhere are counted
- * in the report and written to the quarantine in the order they occur, which is input order:
- * the chain is pulled by the sink one record at a time, so the run is deterministic.
+ * Pipelines as data: `{name, steps}` where a step is `{stage: NAME, ...options}` or
+ * `{branch: [steps]}` — exactly what a pipeline file holds and what `runPipeline` takes.
+ * `buildPipeline` turns it into checked nodes: every name known, every option valid against its
+ * stage's schema, with the step's place (file:line when it came from a file) in each message.
  */
-import type { Stage, StageContext } from './stage.js';
-import type { RejectMarker } from './types.js';
-import { isReject } from './types.js';
-import type { Report } from './report.js';
-import type { Quarantine } from './quarantine.js';
+import { ConfigError, UsageError } from './errors.js';
+import { loadStage, stageNames, type BuildEnv, type StageDef, type StageOutput } from './registry.js';
+import type { Stage } from './stage.js';
 
-export interface PipelineSpec<T> {
-  source: AsyncIterable<T | RejectMarker>;
-  // Stages are typed per step by their builders; the runner only threads them.
-  stages: readonly Stage<any, any>[];
-  sink: (record: any) => Promise<void>;
-  report: Report;
-  quarantine?: Quarantine;
-  signal?: AbortSignal;
-  /** Called for every record entering (progress). */
-  onRecord?: () => void;
+export type StepSpec = ({ stage: string } & Record<string, unknown>) | { branch: StepSpec[] };
+
+export interface PipelineSpec {
+  name?: string;
+  steps: StepSpec[];
 }
 
-export async function runPipeline<T>(spec: PipelineSpec<T>): Promise<void> {
-  const { report, quarantine } = spec;
-  const ctx: StageContext = { report, signal: spec.signal };
-  const drop = async (r: RejectMarker) => {
-    report.reject(r.reason);
-    if (quarantine) await quarantine.write(r);
+export interface StageNode {
+  type: 'stage';
+  /** Position in the pipeline: "3", or "2.1" for the second step of the branch at step 2. */
+  key: string;
+  def: StageDef;
+  options: unknown;
+  stage: Stage;
+  where: string;
+  output?: StageOutput;
+}
+
+export interface BranchNode {
+  type: 'branch';
+  key: string;
+  steps: Node[];
+  where: string;
+}
+
+export type Node = StageNode | BranchNode;
+
+export interface BuiltPipeline {
+  name: string;
+  steps: Node[];
+  /** The spec it was built from (ranks store it in their marker; merge rebuilds from it). */
+  spec: PipelineSpec;
+  cwd: string;
+}
+
+export interface BuildOptions {
+  cwd?: string;
+  /** Where a step came from, for messages: `file:line`. Default `step N`. */
+  whereOf?: (path: (string | number)[]) => string;
+  /** The file the spec came from (messages). */
+  file?: string;
+}
+
+export async function buildPipeline(spec: PipelineSpec, o: BuildOptions = {}): Promise<BuiltPipeline> {
+  const cwd = o.cwd ?? process.cwd();
+  const file = o.file ?? 'pipeline';
+  const whereOf = o.whereOf ?? ((p: (string | number)[]) => `${file}: ${p.join('.')}`);
+  if (!spec || !Array.isArray(spec.steps) || spec.steps.length === 0) {
+    throw new ConfigError(file, 'has no steps', 'a pipeline is {name, steps: [{stage: NAME, ...options}, ...]}');
+  }
+  const build = async (steps: StepSpec[], path: (string | number)[], keyPrefix: string, upstream0: BuildEnv['upstream']): Promise<Node[]> => {
+    const out: Node[] = [];
+    const upstream = [...upstream0];
+    for (const [i, step] of steps.entries()) {
+      const here = [...path, i];
+      const where = whereOf(here);
+      const key = `${keyPrefix}${i}`;
+      if (typeof step !== 'object' || step === null) throw new ConfigError(where, 'a step must be {stage: NAME, ...options} or {branch: [...]}');
+      if ('branch' in step) {
+        const extra = Object.keys(step).filter((k) => k !== 'branch');
+        if (extra.length) throw new ConfigError(where, `a branch step takes only "branch", not ${extra.join(', ')}`);
+        if (!Array.isArray(step.branch) || step.branch.length === 0) throw new ConfigError(where, 'branch: must be a non-empty list of steps');
+        out.push({ type: 'branch', key, where, steps: await build(step.branch, [...here, 'branch'], `${key}.`, upstream) });
+        continue;
+      }
+      const name = (step as { stage?: unknown }).stage;
+      if (typeof name !== 'string') throw new ConfigError(where, 'a step needs "stage: NAME" (or "branch:")', `known stages: ${stageNames().join(', ')}`);
+      const def = await loadStage(name);
+      if (!def) throw new ConfigError(where, `unknown stage "${name}"`, `known stages: ${stageNames().join(', ')} (sftforge stages lists them with their options)`);
+      const { stage: _, ...raw } = step as Record<string, unknown>;
+      const parsed = def.options.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        const at = issue.path.length ? `${issue.path.join('.')}: ` : '';
+        throw new ConfigError(whereOf([...here, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))]), `${name}: ${at}${issue.message}`, `sftforge stages ${name} lists its options`);
+      }
+      const env: BuildEnv = { cwd, where, upstream: [...upstream] };
+      if (def.scope === 'source' && !(keyPrefix === '' && i === 0)) {
+        throw new ConfigError(where, `${name} produces records: it must be the first step of the pipeline`);
+      }
+      if (def.scope !== 'source' && keyPrefix === '' && i === 0) {
+        throw new ConfigError(where, `the first step must produce records (read, generate, mix), not ${name}`);
+      }
+      let stage: Stage;
+      try {
+        stage = await def.create(parsed.data, env);
+      } catch (e) {
+        if (e instanceof UsageError || e instanceof ConfigError) throw new ConfigError(where, `${name}: ${(e as Error).message}`);
+        throw e;
+      }
+      out.push({ type: 'stage', key, def, options: parsed.data, stage, where, output: def.output?.(parsed.data, env) });
+      upstream.push({ name, options: parsed.data, stage });
+    }
+    return out;
   };
-  async function* counted(src: AsyncIterable<T | RejectMarker>): AsyncGenerator<T | RejectMarker> {
-    for await (const x of src) {
-      if (spec.signal?.aborted) return;
-      report.recordsIn++;
-      spec.onRecord?.();
-      yield x;
-    }
+  const steps = await build(spec.steps, ['steps'], '', []);
+  return { name: spec.name ?? 'pipeline', steps, spec, cwd };
+}
+
+/** Every stage node, depth first in step order (branches where they stand). */
+export function* walk(nodes: readonly Node[]): Generator<StageNode> {
+  for (const n of nodes) {
+    if (n.type === 'stage') yield n;
+    else yield* walk(n.steps);
   }
-  async function* clean<X>(src: AsyncIterable<X | RejectMarker>): AsyncGenerator<X> {
-    for await (const x of src) {
-      if (isReject(x)) await drop(x);
-      else yield x as X;
-    }
-  }
-  let stream: AsyncIterable<unknown> = clean(counted(spec.source));
-  for (const stage of spec.stages) stream = clean(stage.run(stream, ctx));
-  for await (const rec of stream) {
-    await spec.sink(rec);
-    report.recordsOut++;
-  }
-  report.finish();
 }

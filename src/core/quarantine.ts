@@ -5,10 +5,15 @@
 import { JsonlWriter } from '../io/atomic.js';
 import type { Conversation, RejectMarker } from './types.js';
 import { toShareGpt } from '../io/normalize.js';
+import { DEFAULT_KEEP_RECORD_BYTES, rejectLine } from '../io/safe-json.js';
 
 export class Quarantine {
   private readonly w: JsonlWriter;
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    /** Bytes of a record's text kept on one line; a bigger record is cut (`record_cut`). */
+    readonly keepRecordBytes = DEFAULT_KEEP_RECORD_BYTES,
+  ) {
     this.w = new JsonlWriter(path);
   }
   get count(): number {
@@ -19,11 +24,31 @@ export class Quarantine {
     return this;
   }
   async write(r: RejectMarker): Promise<void> {
-    const { __reject: _, record, ...rest } = r;
-    await this.w.write({ ...rest, record: isConversation(record) ? toShareGpt(record) : record });
+    // `by` (the stage that rejected it) and `source.seq` (the input ordinal) are the runner's bookkeeping, not output.
+    const { __reject: _, by: _by, record, ...rest } = r as RejectMarker & { by?: string };
+    if (rest.source && 'seq' in rest.source) {
+      const { seq: _seq, ...pos } = rest.source; // assigned in place: the key keeps its position
+      rest.source = pos;
+    }
+    // Serialised so that it cannot throw: a record too deep or too big for JSON.stringify is
+    // written as its text cut to a bound, with the byte range (io/safe-json.ts).
+    let rec: unknown = record;
+    try {
+      if (isConversation(record)) rec = toShareGpt(record);
+    } catch {
+      // keep the conversation object itself; rejectLine bounds it
+    }
+    await this.w.writeLine(rejectLine({ ...rest, record: rec }, this.keepRecordBytes));
   }
   commit(): Promise<void> {
     return this.w.commit();
+  }
+  /** Two-phase commit (src/core/outputs.ts): flush and close, then rename. */
+  finish(): Promise<void> {
+    return this.w.finish();
+  }
+  publish(): Promise<void> {
+    return this.w.publish();
   }
   abort(): Promise<void> {
     return this.w.abort();

@@ -25,10 +25,13 @@ export class Report {
   readonly rejects = new Map<string, number>();
   readonly repairs = new Map<string, number>();
   readonly counters = new Map<string, number>();
-  private readonly started = process.hrtime.bigint();
   private ended: bigint | undefined;
 
-  constructor(readonly stage: string) {}
+  /** `started`: when the run began (a writer's report covers the whole run, not its own life). */
+  constructor(
+    readonly stage: string,
+    readonly started: bigint = process.hrtime.bigint(),
+  ) {}
 
   reject(reason: string, n = 1): void {
     this.rejects.set(reason, (this.rejects.get(reason) ?? 0) + n);
@@ -72,17 +75,7 @@ export class Report {
 
   /** The short table printed on stderr at the end of a run. */
   toTable(): string {
-    const j = this.toJSON();
-    const rows: [string, string][] = [
-      ['records in', String(j.records_in)],
-      ['records out', String(j.records_out)],
-    ];
-    for (const [k, v] of Object.entries(j.repairs)) rows.push([`repair ${k}`, String(v)]);
-    for (const [k, v] of Object.entries(j.rejects)) rows.push([`reject ${k}`, String(v)]);
-    for (const [k, v] of Object.entries(j.counters)) rows.push([k, String(v)]);
-    rows.push(['MB in', (j.bytes_in / 1e6).toFixed(2)], ['seconds', j.seconds.toFixed(2)], ['MB/s', j.mb_per_s.toFixed(2)], ['peak RSS MB', j.peak_rss_mb.toFixed(0)]);
-    const w = Math.max(...rows.map((r) => r[0].length));
-    return [`${this.stage}:`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v.padStart(10)}`)].join('\n');
+    return reportTable(this.toJSON());
   }
 
   /** Adds another report's counts (a worker's, or a rank's when merging). */
@@ -94,6 +87,20 @@ export class Report {
     for (const [k, v] of Object.entries(o.repairs)) this.repair(k, v);
     for (const [k, v] of Object.entries(o.counters)) this.count(k, v);
   }
+}
+
+/** The short table printed on stderr at the end of a run. */
+export function reportTable(j: ReportJson): string {
+  const rows: [string, string][] = [
+    ['records in', String(j.records_in)],
+    ['records out', String(j.records_out)],
+  ];
+  for (const [k, v] of Object.entries(j.repairs)) rows.push([`repair ${k}`, String(v)]);
+  for (const [k, v] of Object.entries(j.rejects)) rows.push([`reject ${k}`, String(v)]);
+  for (const [k, v] of Object.entries(j.counters)) rows.push([k, String(v)]);
+  rows.push(['MB in', (j.bytes_in / 1e6).toFixed(2)], ['seconds', j.seconds.toFixed(2)], ['MB/s', j.mb_per_s.toFixed(2)], ['peak RSS MB', j.peak_rss_mb.toFixed(0)]);
+  const w = Math.max(...rows.map((r) => r[0].length));
+  return [`${j.stage}:`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v.padStart(10)}`)].join('\n');
 }
 
 function sortedObject(m: Map<string, number>): Record<string, number> {

@@ -4,13 +4,24 @@
  * stage can say where a bad record came from.
  */
 
-export type Role = 'system' | 'user' | 'assistant';
+export type Role = 'system' | 'user' | 'assistant' | 'tool';
+
+/** One function call an assistant turn makes (the OpenAI / transformers chat-template shape). */
+export interface ToolCall {
+  type: 'function';
+  function: { name: string; arguments: unknown };
+  id?: string;
+}
 
 export interface Turn {
   role: Role;
   content: string;
   /** Training weight of an assistant turn: 0 leaves it untrained (unwanted-phrase mask). */
   weight?: number;
+  /** Assistant turns: the calls it makes (content is then usually ''). */
+  tool_calls?: ToolCall[];
+  /** Tool turns: the function whose result this is. */
+  name?: string;
 }
 
 /** Where a record came from: file plus 1-based line (JSONL) or 0-based array index (JSON, pages). */
@@ -18,6 +29,11 @@ export interface SourcePos {
   file: string;
   line?: number;
   index?: number;
+  /**
+   * 0-based ordinal of the input record in the whole run, set by the source stage: ranks share
+   * the input by it and merge restores input order by it. Never written to an output.
+   */
+  seq?: number;
 }
 
 export interface Conversation {
@@ -27,6 +43,25 @@ export interface Conversation {
   source: SourcePos;
   /** Free-form metadata kept from the input (sector, persona, usage, ...). */
   meta?: Record<string, unknown>;
+  /** Tool (function) definitions offered to the model, in the chat-template shape `{type:'function', function:{...}}`. */
+  tools?: unknown[];
+  /** Name of the source dataset (set by `mix` and the format readers; open-instruct's `dataset` field). */
+  dataset?: string;
+  /** Set by the `split` stage. */
+  split?: 'train' | 'test';
+  /** Repairs made while reading and normalizing (`invalid_utf8`, `duplicate_id`, ...), not yet counted in a report. */
+  repairs?: string[];
+  /** Judge scores by judge name (`judge`, `best_of_n`): one number, or one per assistant turn (`per_turn`). */
+  scores?: Record<string, number | number[]>;
+  /** Replies sampled for the last assistant turn, with their scores (`best_of_n`, pairwise `judge`). */
+  candidates?: Candidate[];
+}
+
+/** One sampled or compared reply; `score` is null when the judge's verdict could not be parsed. */
+export interface Candidate {
+  content: string;
+  score: number | null;
+  model?: string;
 }
 
 /** Input formats the readers know. */
@@ -41,6 +76,10 @@ export interface RawRecord {
   value?: unknown;
   /** The dialect of the value, as detected or forced by --format. */
   dialect: 'sharegpt' | 'ultrachat' | 'openai' | 'auto';
+  /** The id the record leaves under, when the reader renamed it (a duplicate id: see io/ids.ts). */
+  id?: string;
+  /** Repairs the reader made (`invalid_utf8`, `duplicate_id`); the normalizer passes them on. */
+  repairs?: string[];
 }
 
 /** Every reason a record can be dropped. Each one is counted in the report. */

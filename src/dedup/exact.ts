@@ -31,7 +31,7 @@
  */
 import xxhash from 'xxhash-wasm';
 import type { Conversation, RejectMarker } from '../core/types.js';
-import { reject } from '../core/types.js';
+import { isReject, reject } from '../core/types.js';
 import type { Stage } from '../core/stage.js';
 import { HashTable64 } from './hash-table.js';
 
@@ -155,17 +155,17 @@ export function dedupExact(conv: Conversation, seen: ExactDeduper): Conversation
 }
 
 /** Exact dedup as a stage; first occurrence in input order wins. */
-export function exactDedup(opts: ExactDedupOptions = {}): Stage<Conversation, Conversation> {
+export function exactDedup(opts: ExactDedupOptions = {}): Stage {
   return {
     name: 'exact_dedup',
     async *run(input) {
       const seen = new ExactDeduper(opts);
-      for await (const conv of input) yield dedupExact(conv, seen);
+      for await (const item of input) yield isReject(item) ? item : dedupExact(item as Conversation, seen);
     },
   };
 }
 
 /** Async factory kept for callers that treat stage creation as async (the hasher is already loaded). */
-export async function createExactDedup(opts: ExactDedupOptions = {}): Promise<Stage<Conversation, Conversation>> {
+export async function createExactDedup(opts: ExactDedupOptions = {}): Promise<Stage> {
   return exactDedup(opts);
 }

@@ -23,7 +23,7 @@
  * costs one verification, never a wrong reject.
  */
 import type { Conversation, RejectMarker } from '../core/types.js';
-import { reject } from '../core/types.js';
+import { isReject, reject } from '../core/types.js';
 import type { Stage } from '../core/stage.js';
 import { fmix32, MINHASH_DEFAULTS, optimalLshParams, shingleHashes, signatureOfShingles, type MinHashOptions } from './minhash.js';
 
@@ -181,7 +181,7 @@ export function dedupNear(conv: Conversation, index: NearDeduper): Conversation 
 }
 
 /** Near dedup as a stage. Records with no words at all are passed and counted (`near_dedup_no_text`). */
-export function nearDedup(opts: NearDedupOptions): Stage<Conversation, Conversation> {
+export function nearDedup(opts: NearDedupOptions): Stage {
   const index0 = new NearDeduper(opts); // validates the threshold when the pipeline is built
   let first = true;
   return {
@@ -190,9 +190,13 @@ export function nearDedup(opts: NearDedupOptions): Stage<Conversation, Conversat
       const index = first ? index0 : new NearDeduper(opts);
       first = false;
       for await (const conv of input) {
-        const out = dedupNear(conv, index);
+        if (isReject(conv)) {
+          yield conv;
+          continue;
+        }
+        const out = dedupNear(conv as Conversation, index);
         if (out === 'no_text') {
-          ctx.report.count('near_dedup_no_text');
+          ctx.stats.count('near_dedup_no_text');
           yield conv;
         } else yield out;
       }

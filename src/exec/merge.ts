@@ -104,29 +104,3 @@ async function verifyRank(r: LoadedRank): Promise<void> {
 function sameFile(a: { bytes: number; sha256: string }, b: PartFile): boolean {
   return a.bytes === b.bytes && a.sha256 === b.sha256;
 }
-
-/** Merges whichever stage the job at `o.path` ran; returns the merged report or result. */
-export async function runMerge(o: MergeOptions): Promise<{ stage: ShardStage; result: unknown }> {
-  const { stage, ranks } = await loadJob(o.path, o.verify ?? true);
-  const output = o.output ?? ranks[0]!.defaultOutput();
-  switch (stage) {
-    case 'clean': {
-      const { mergeClean } = await import('./merge-clean.js');
-      return { stage, result: await mergeClean(ranks, { output, rejects: o.rejects, report: o.report, quiet: o.quiet }) };
-    }
-    case 'tokenize': {
-      const { mergeTokenize } = await import('./merge-tokenize.js');
-      return { stage, result: await mergeTokenize(ranks, { output, rejects: o.rejects, report: o.report, quiet: o.quiet }) };
-    }
-    case 'stats': {
-      const { mergeStats } = await import('./merge-stats.js');
-      return { stage, result: await mergeStats(ranks, { json: o.json ?? o.output ?? ranks[0]!.defaultOutput(), html: o.html, quiet: o.quiet }) };
-    }
-    case 'generate': {
-      const { mergeGenerate } = await import('./merge-generate.js');
-      return { stage, result: await mergeGenerate(ranks, { output, quiet: o.quiet }) };
-    }
-    default:
-      throw new SftforgeError(`cannot merge stage "${String(stage)}"`);
-  }
-}

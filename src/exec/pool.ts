@@ -2,15 +2,21 @@
  * Ordered parallel map over worker threads (piscina). Items are grouped into batches, at most
  * `2 × workers` batches are in flight (bounded memory), and results come back in input order, so
  * the output is byte-identical whatever the number of workers.
+ *
+ * A batch that kills its worker (out of memory, a crash, process.exit) or throws is re-run one
+ * item at a time, in fresh workers, to find the item that does it; that item becomes `onCrash`'s
+ * result (a `worker_crash` reject) and the other items come through in order. With
+ * `taskTimeoutMs`, a task past it has its worker ended and counts as a crash (an endless loop).
  */
 import { Piscina } from 'piscina';
 import { availableParallelism, cpus } from 'node:os';
+import { isAbsolute } from 'node:path';
 import { workerFile } from './paths.js';
 
-export interface PoolOptions {
+export interface PoolOptions<T = any, R = any> {
   /** Worker threads; 1 (or less) runs `local` in this thread. */
   workers: number;
-  /** Module under src/ (compiled to dist/) whose named export `name` maps a batch. */
+  /** Module under src/ (compiled to dist/) whose named export `name` maps a batch; or an absolute path to a worker file. */
   module: string;
   name: string;
   /** Data passed to every batch call (options). */
@@ -20,7 +26,20 @@ export interface PoolOptions {
   batchBytes?: number;
   /** Old-generation heap cap per worker thread, MB. */
   workerHeapMb?: number;
+  /**
+   * The result for an item that crashes a worker (or makes the batch function throw) on its own.
+   * Without it, such a failure fails the run as before.
+   */
+  onCrash?: (item: T, error: Error) => R[];
+  /**
+   * Time limit of one task (a batch, or one item when isolating), ms; none by default. Counted
+   * from submission, so it includes waiting behind the ≤ 2 × workers batches in flight: make it
+   * several times the slowest batch.
+   */
+  taskTimeoutMs?: number;
 }
+
+export { describeCrash } from '../core/errors.js';
 
 /**
  * The cores this process may use: `availableParallelism` honours CPU affinity (Slurm, taskset,
@@ -33,31 +52,55 @@ export function defaultWorkers(): number {
 
 export async function* orderedMap<T, R>(
   input: AsyncIterable<T>,
-  opts: PoolOptions,
+  opts: PoolOptions<T, R>,
   local: (batch: T[], shared: unknown) => R[],
   sizeOf: (item: T) => number = () => 1,
 ): AsyncGenerator<R> {
   const maxItems = opts.batchItems ?? 256;
   const maxBytes = opts.batchBytes ?? 1 << 20;
   const batches = batchesOf(input, maxItems, maxBytes, sizeOf);
+  const onCrash = opts.onCrash;
   if (opts.workers <= 1) {
-    for await (const b of batches) yield* local(b, opts.shared);
+    const one = (b: T[]): R[] => {
+      try {
+        return local(b, opts.shared);
+      } catch (e) {
+        if (!onCrash) throw e;
+        return b.length === 1 ? onCrash(b[0]!, asError(e)) : b.flatMap((x) => one([x]));
+      }
+    };
+    for await (const b of batches) yield* one(b);
     return;
   }
   // A worker's heap is capped so V8 collects instead of growing lazily: memory stays flat (the
   // cap is far above what one batch needs; see scripts/bench-clean.mjs for peak RSS).
   const pool = new Piscina({
-    filename: workerFile(opts.module),
+    filename: isAbsolute(opts.module) ? opts.module : workerFile(opts.module),
     name: opts.name,
     minThreads: opts.workers,
     maxThreads: opts.workers,
     resourceLimits: { maxOldGenerationSizeMb: opts.workerHeapMb ?? 128, maxYoungGenerationSizeMb: 16 },
   });
+  const task = (b: T[]): Promise<R[]> =>
+    pool.run({ batch: b, shared: opts.shared }, { name: opts.name, ...(opts.taskTimeoutMs !== undefined && { signal: AbortSignal.timeout(opts.taskTimeoutMs) }) }) as Promise<R[]>;
+  // Piscina replaces a dead worker; the items of a failed batch run alone so only the guilty one is lost.
+  const run = (b: T[]): Promise<R[]> =>
+    task(b).catch(async (e: unknown) => {
+      if (!onCrash) throw e;
+      if (b.length === 1) return onCrash(b[0]!, asError(e));
+      // One at a time: each item's time limit then counts only its own run (plus the batches
+      // queued ahead of it), never its batch-mates'.
+      const parts: R[][] = [];
+      for (const x of b) parts.push(await run([x]));
+      return parts.flat();
+    });
   const window: Promise<R[]>[] = [];
   const limit = opts.workers * 2;
   try {
     for await (const b of batches) {
-      window.push(pool.run({ batch: b, shared: opts.shared }, { name: opts.name }) as Promise<R[]>);
+      const p = run(b);
+      p.catch(() => undefined); // awaited in order below; this keeps a later failure from being unhandled meanwhile
+      window.push(p);
       if (window.length >= limit) yield* await window.shift()!;
     }
     while (window.length) yield* await window.shift()!;
@@ -66,6 +109,10 @@ export async function* orderedMap<T, R>(
     await Promise.allSettled(window);
     await pool.destroy();
   }
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
 }
 
 /** Groups a stream into batches of at most `maxItems` items or `maxBytes` of sizeOf, whichever first. */

@@ -55,8 +55,8 @@ export function filterBlockedWords(conv: Conversation, matcher: PhraseMatcher): 
   });
 }
 
-export function blockedWordsFilter(opts: BlockedWordsOptions): Stage<Conversation, Conversation> {
+export function blockedWordsFilter(opts: BlockedWordsOptions): Stage {
   if (opts.words.length === 0) throw new UsageError('--blocked-words: the list is empty', 'give a file or a comma list, e.g. openai,chatgpt');
   const matcher = new PhraseMatcher(opts.words);
-  return mapStage('blocked_words', (conv) => filterBlockedWords(conv, matcher));
+  return mapStage<Conversation, Conversation>('blocked_words', (conv) => filterBlockedWords(conv, matcher));
 }

@@ -41,8 +41,8 @@ export interface CleaningFilterOptions {
   maxTurns?: number;
 }
 
-export async function buildCleaningFilters(o: CleaningFilterOptions): Promise<Stage<Conversation, Conversation>[]> {
-  const stages: Stage<Conversation, Conversation>[] = [];
+export async function buildCleaningFilters(o: CleaningFilterOptions): Promise<Stage[]> {
+  const stages: Stage[] = [];
   if (o.modelInverse && o.model === undefined) throw new UsageError('--model-inverse needs --model', 'e.g. --model "Model: GPT-4" --model-inverse');
   if (o.model !== undefined) stages.push(modelFilter({ model: o.model, inverse: o.modelInverse }));
   if (o.minTurns !== undefined || o.maxTurns !== undefined) stages.push(turnsFilter({ minTurns: o.minTurns, maxTurns: o.maxTurns }));

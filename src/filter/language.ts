@@ -46,7 +46,7 @@
  * prints its language frequencies.
  */
 import type { Conversation, RejectMarker } from '../core/types.js';
-import { reject } from '../core/types.js';
+import { isReject, reject } from '../core/types.js';
 import type { Stage } from '../core/stage.js';
 import { UsageError } from '../core/errors.js';
 
@@ -164,15 +164,19 @@ export async function loadEldDetect(model: EldModel = 'large'): Promise<Detect> 
   return (text) => eld.detect(text).language || undefined;
 }
 
-export function languageFilter(opts: LanguageFilterOptions): Stage<Conversation, Conversation> {
+export function languageFilter(opts: LanguageFilterOptions): Stage {
   const langs = parseLangs(opts.langs);
   return {
     name: 'language',
     async *run(input, ctx) {
       const detect = opts.detect ?? (await loadEldDetect(opts.eldModel));
       for await (const conv of input) {
-        const { out, call } = filterLanguage(conv, { ...opts, langs, detect });
-        ctx.report.count(call.lang === undefined ? 'language_undetermined' : `language_detected_${call.lang}`);
+        if (isReject(conv)) {
+          yield conv;
+          continue;
+        }
+        const { out, call } = filterLanguage(conv as Conversation, { ...opts, langs, detect });
+        ctx.stats.count(call.lang === undefined ? 'language_undetermined' : `language_detected_${call.lang}`);
         yield out;
       }
     },

@@ -35,6 +35,6 @@ export function filterModel(conv: Conversation, opts: ModelFilterOptions): Conve
   });
 }
 
-export function modelFilter(opts: ModelFilterOptions): Stage<Conversation, Conversation> {
-  return mapStage('model_filter', (conv) => filterModel(conv, opts));
+export function modelFilter(opts: ModelFilterOptions): Stage {
+  return mapStage<Conversation, Conversation>('model_filter', (conv) => filterModel(conv, opts));
 }

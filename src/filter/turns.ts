@@ -47,7 +47,7 @@ export function filterTurns(conv: Conversation, opts: TurnsFilterOptions): Conve
   return conv;
 }
 
-export function turnsFilter(opts: TurnsFilterOptions): Stage<Conversation, Conversation> {
+export function turnsFilter(opts: TurnsFilterOptions): Stage {
   validateTurnsOptions(opts);
-  return mapStage('turns_filter', (conv) => filterTurns(conv, opts));
+  return mapStage<Conversation, Conversation>('turns_filter', (conv) => filterTurns(conv, opts));
 }

@@ -16,7 +16,7 @@
  * OpenChat. Matching: case-insensitive substring, curly apostrophes folded (phrase-matcher.ts).
  */
 import type { Conversation, RejectMarker, Turn } from '../core/types.js';
-import { reject } from '../core/types.js';
+import { isReject, reject } from '../core/types.js';
 import type { Stage } from '../core/stage.js';
 import { UsageError } from '../core/errors.js';
 import { PhraseMatcher } from './phrase-matcher.js';
@@ -73,17 +73,21 @@ export function applyUnwanted(conv: Conversation, matcher: PhraseMatcher, mode: 
   return { out: turns ? { ...conv, turns } : conv, masked };
 }
 
-export function unwantedFilter(opts: UnwantedOptions): Stage<Conversation, Conversation> {
+export function unwantedFilter(opts: UnwantedOptions): Stage {
   if (opts.mode !== 'mask' && opts.mode !== 'drop') throw new UsageError(`--unwanted must be mask or drop, got ${String(opts.mode)}`);
   const matcher = new PhraseMatcher(opts.phrases ?? defaultUnwantedPhrases());
   return {
     name: 'unwanted_phrases',
     async *run(input, ctx) {
       for await (const conv of input) {
-        const { out, masked } = applyUnwanted(conv, matcher, opts.mode);
+        if (isReject(conv)) {
+          yield conv;
+          continue;
+        }
+        const { out, masked } = applyUnwanted(conv as Conversation, matcher, opts.mode);
         if (masked > 0) {
-          ctx.report.count('unwanted_masked_turns', masked);
-          ctx.report.count('unwanted_masked_conversations');
+          ctx.stats.count('unwanted_masked_turns', masked);
+          ctx.stats.count('unwanted_masked_conversations');
         }
         yield out;
       }

@@ -45,6 +45,8 @@ interface Analysis extends TokenRow {
 interface Work {
   turns: readonly Turn[];
   rendered: Rendered;
+  /** The conversation's tool definitions: prompts for the prefix check are rendered with them. */
+  tools?: readonly unknown[];
 }
 
 export class Formatter {
@@ -67,7 +69,7 @@ export class Formatter {
     convs.forEach((c, i) => {
       const r = this.render(c, c.turns);
       if ('reject' in r) items[i] = r;
-      else work.push({ i, w: { turns: c.turns, rendered: r } });
+      else work.push({ i, w: { turns: c.turns, rendered: r, tools: c.tools?.length ? c.tools : undefined } });
     });
     const analyses = await this.analyze(work.map((x) => x.w), count);
     const toSplit: { i: number; w: Work; a: Analysis }[] = [];
@@ -91,7 +93,7 @@ export class Formatter {
 
   private render(c: Conversation, turns: readonly Turn[]): Rendered | { reject: RejectMarker } {
     try {
-      return this.template.render(turns);
+      return this.template.render(turns, c.tools?.length ? { tools: c.tools } : undefined);
     } catch (e) {
       const reason = typeof (e as { reason?: unknown }).reason === 'string' ? (e as { reason: string }).reason : 'template_error';
       return { reject: reject({ reason, detail: (e as Error).message, source: c.source, id: c.id, record: c }) };
@@ -149,8 +151,7 @@ export class Formatter {
       const runs = checkRuns(w.rendered, e.ids, e.loc, m, this.scanner);
       if ('failure' in runs) a.failure = runs.failure;
       else {
-        this.promptText ??= promptRenderer(this.template, w.turns);
-        const p = checkPromptPrefix(this.promptText, w.turns, w.rendered);
+        const p = checkPromptPrefix(w.tools ? this.toolPrompt(w.tools) : (this.promptText ??= promptRenderer(this.template, w.turns)), w.turns, w.rendered);
         a.failure = p.failure;
         if (p.gaps) count('replies_after_untrained_template_text', p.gaps);
       }
@@ -162,6 +163,12 @@ export class Formatter {
       if (!a.failure && !decodedMatches(decoded[j]!, req.expected)) a.failure = decodeFailure(req, decoded[j]!);
     });
     return out;
+  }
+
+  /** Prompts of a conversation with tools: the template renders the tool list too. */
+  private toolPrompt(tools: readonly unknown[]): PromptText {
+    const t = this.template;
+    return Object.assign((turns: readonly Turn[]) => t.render(turns, { addGenerationPrompt: true, tools }).text, { generationBlocks: t.generationBlocks === true });
   }
 
   private alignFailure(e: unknown): Analysis {
@@ -208,7 +215,7 @@ export class Formatter {
           out[p] = r;
           return;
         }
-        work.push({ turns, rendered: r });
+        work.push({ turns, rendered: r, tools: list[p]!.w.tools });
         where.push([p, s]);
       }
     });

@@ -77,7 +77,7 @@ export async function readRow(dir: string, m: TokenizedManifest, n: number): Pro
           input_ids: list('input_ids')!,
           labels: list('labels')!,
           position_ids: list('position_ids'),
-          seq_lens: list('seq_lens'),
+          seq_lens: list('seq_lengths') ?? list('seq_lens'),
           seq_ids: seqIds ? Array.from(seqIds.toArray()) : undefined,
         };
       }

@@ -23,7 +23,8 @@ import type { FormatRow } from './formatter.js';
 import { PackSpill } from './pack.js';
 import type { TokenizeMode } from './pieces.js';
 import { batchesOf, orderedBatches } from './pool.js';
-import { buildFormatter, type FormatterSetup } from './setup.js';
+import { buildFormatter, readTokenizerConfig, type FormatterSetup } from './setup.js';
+import { TOKENIZER_CONFIG, tokenizerConfigFragment } from './writers/tokenizer-config.js';
 import type { BackendChoice } from './tokenizer/index.js';
 import type { HubOptions } from './tokenizer/hub.js';
 import { resolveTokenizer } from './tokenizer/source.js';
@@ -32,7 +33,9 @@ import type { ShardInfo } from './writers/arrow-shard.js';
 import { hfFeatures } from './writers/features.js';
 import { HfDatasetWriter } from './writers/hf-dataset.js';
 import { reportWithoutTimings, type TokenizedManifest } from './writers/manifest.js';
-import { OpenChatParquetWriter, openChatFeatures } from './writers/parquet-openchat.js';
+import { OpenChatParquetWriter, openChatFeatures, type OpenChatWriterOptions } from './writers/parquet-openchat.js';
+import { runOpenChatTokenize } from './run-openchat.js';
+import { openChatModelType, tokenizerFamily } from './openchat/model-types.js';
 
 export type OutputFormat = 'hf' | 'parquet-openchat';
 
@@ -63,6 +66,8 @@ export interface TokenizeOptions {
   batchSize?: number;
   /** Sharded runs (src/exec/shard-tokenize.ts): format only the input records whose 0-based ordinal passes. */
   select?: (ordinal: number) => boolean;
+  /** parquet-openchat: epochs, seed, model type, C-RLFT, per-sequence loss (OpenChatWriterOptions). */
+  openchat?: Partial<Omit<OpenChatWriterOptions, 'prefix' | 'tokenizer' | 'template'>>;
   /** Sharded runs: called per formatted record, in order, with its row count (-1: quarantined). */
   onItem?: (rows: number) => void | Promise<void>;
 }
@@ -88,13 +93,15 @@ function validate(o: TokenizeOptions): Required<Pick<TokenizeOptions, 'maxLen' |
   if (!['split', 'truncate', 'drop'].includes(chunk)) throw new UsageError(`--chunk ${chunk}: use split, truncate or drop`);
   const format = o.format ?? 'hf';
   if (!['hf', 'parquet-openchat'].includes(format)) throw new UsageError(`--format ${format}: use hf or parquet-openchat`);
-  const tokenize = o.tokenize ?? 'whole';
+  const tokenize = o.tokenize ?? (format === 'parquet-openchat' ? 'segments' : 'whole');
   if (!['whole', 'segments'].includes(tokenize)) throw new UsageError(`--tokenize ${tokenize}: use whole or segments`);
   return { maxLen, chunk, format, tokenize };
 }
 
 export async function runTokenize(o: TokenizeOptions): Promise<TokenizeResult> {
   const v = validate(o);
+  // OpenChat's output tokenizes as OpenChat does (segments, weights, its context, epochs): its own path.
+  if (v.format === 'parquet-openchat' && !o.select && !o.pack) return runOpenChatTokenize(o, version());
   const dir = resolve(o.output);
   const rejectsPath = o.rejects ?? `${dir.replace(/[\\/]+$/, '')}.rejects.jsonl`;
   const lossWeights = o.lossWeights ?? false;
@@ -107,7 +114,8 @@ export async function runTokenize(o: TokenizeOptions): Promise<TokenizeResult> {
   const report = new Report('tokenize');
   const quarantine = await new Quarantine(rejectsPath).open();
   const columns = { lossWeights: lossWeights && v.format === 'hf', packed: o.pack === true };
-  const sink = await openSink(v.format, dir, columns, o, o.template);
+  const modelType = v.format === 'parquet-openchat' ? openChatModelType({ template: o.template, family: tokenizerFamily(built.tokenizer.spec.full.model.vocab), modelType: o.openchat?.modelType }) : o.template;
+  const sink = await openSink(v.format, dir, columns, o, modelType);
   const spill = o.pack ? await new PackSpill(join(dir, `.pack-spill.tmp-${process.pid}`), true).open() : undefined;
   let totalBytes = 0;
   for (const f of await expandInputs(o.inputs)) totalBytes += (await stat(f)).size;
@@ -164,6 +172,8 @@ export async function runTokenize(o: TokenizeOptions): Promise<TokenizeResult> {
       vocab_size: built.tokenizer.spec.vocabSize,
     };
     await writeFileAtomic(join(dir, 'sftforge.json'), JSON.stringify(manifest, null, 2) + '\n');
+    const fragment = tokenizerConfigFragment({ template: o.template, config: await readTokenizerConfig(files), tokenizer: built.tokenizer, templateSpecials: built.template.specialTokens });
+    await writeFileAtomic(join(dir, TOKENIZER_CONFIG), JSON.stringify(fragment, null, 2) + '\n');
     if (o.report) await writeFileAtomic(o.report, JSON.stringify(json, null, 2) + '\n');
     if (!o.quiet) process.stderr.write(report.toTable() + '\n');
     return { manifest, report: json, rejectsPath };
@@ -192,12 +202,13 @@ function sizeOf(x: Conversation | RejectMarker): number {
   return n;
 }
 
-export async function openSink(format: OutputFormat, dir: string, columns: { lossWeights: boolean; packed: boolean }, o: TokenizeOptions, template: string): Promise<Sink> {
+/** `modelType`: the OpenChat MODEL_CONFIG_MAP key written in the Parquet metadata (parquet-openchat only). */
+export async function openSink(format: OutputFormat, dir: string, columns: { lossWeights: boolean; packed: boolean }, o: TokenizeOptions, modelType: string): Promise<Sink> {
   if (format === 'hf') {
     const w = new HfDatasetWriter(dir, columns, { shardBytes: o.shardSize });
     return { write: (r) => w.write(r), finish: () => w.finish(), abort: () => w.abort() };
   }
-  const w = await new OpenChatParquetWriter(join(dir, PARQUET_FILE), template).open();
+  const w = await new OpenChatParquetWriter(join(dir, PARQUET_FILE), modelType).open();
   return {
     write: async (r) => void (await w.write(r)),
     finish: async () => {

@@ -176,6 +176,8 @@ function classify(e: unknown, ep: Endpoint): { kind: RetryKind; retryAfterMs?: n
   if (e instanceof OpenAI.APIConnectionTimeoutError) return { kind: 'retry_timeout', message: 'request timed out' };
   if (e instanceof OpenAI.APIConnectionError) return { kind: 'retry_connection', message: `connection error: ${e.message}` };
   if (e instanceof SyntaxError) return { kind: 'retry_malformed', message: `malformed JSON in the response: ${e.message}` };
+  const dropped = connectionDropped(e);
+  if (dropped) return { kind: 'retry_connection', message: `connection closed mid-response: ${dropped}` };
   if (e instanceof OpenAI.APIError && typeof e.status === 'number') {
     const retryAfterMs = retryAfter(e.headers);
     if (e.status === 429) return { kind: 'retry_429', retryAfterMs, message: `429 ${e.message}` };
@@ -186,6 +188,24 @@ function classify(e: unknown, ep: Endpoint): { kind: RetryKind; retryAfterMs?: n
     );
   }
   throw e;
+}
+
+// The SDK wraps failures before the response head as APIConnectionError; a connection closed
+// while the body streams surfaces as undici's bare `TypeError: terminated` (cause UND_ERR_SOCKET)
+// or a node socket error. Those are as transient as a 5xx.
+const DROPPED_CODES = new Set(['UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'UND_ERR_BODY_TIMEOUT']);
+const DROPPED_MESSAGE = /^(terminated|socket hang up|other side closed)$|ECONNRESET/i;
+
+/** A description when `e` (or an error in its cause chain) is a connection dropped mid-response. */
+export function connectionDropped(e: unknown): string | undefined {
+  for (let x = e, i = 0; x && typeof x === 'object' && i < 5; x = (x as { cause?: unknown }).cause, i++) {
+    const { code, message } = x as { code?: unknown; message?: unknown };
+    if ((typeof code === 'string' && DROPPED_CODES.has(code)) || (typeof message === 'string' && DROPPED_MESSAGE.test(message))) {
+      const outer = String((e as Error).message ?? e);
+      return typeof code === 'string' ? `${outer} (${code})` : outer;
+    }
+  }
+  return undefined;
 }
 
 /** Milliseconds from `retry-after-ms`, or `retry-after` as seconds or an HTTP date. */

@@ -40,26 +40,29 @@ const model = z
   })
   .strict();
 
-const price = z.object({ input_per_mtok: z.number().min(0), output_per_mtok: z.number().min(0) }).strict();
-
 const fanout = z.number().int().min(1).max(1000);
+
+/** How requests are sent and retried (also the judge stages' `request:` option). */
+export const requestSchema = z
+  .object({
+    timeout_s: z.number().positive().default(120),
+    max_retries: z.number().int().min(0).max(100).default(6),
+    backoff_base_ms: z.number().int().min(0).default(500),
+    backoff_max_ms: z.number().int().min(0).default(60000),
+    max_retry_after_s: z.number().min(0).default(600),
+    send_seed: z.boolean().default(true),
+  })
+  .strict();
+
+/** USD per million tokens of one model. */
+export const priceSchema = z.object({ input_per_mtok: z.number().min(0), output_per_mtok: z.number().min(0) }).strict();
 
 export const generateConfigSchema = z
   .object({
     version: z.literal(1),
     models: z.object({ user: model, assistant: model, openings: model.default({}) }).strict(),
-    prices: z.record(z.string(), price).default({}),
-    request: z
-      .object({
-        timeout_s: z.number().positive().default(120),
-        max_retries: z.number().int().min(0).max(100).default(6),
-        backoff_base_ms: z.number().int().min(0).default(500),
-        backoff_max_ms: z.number().int().min(0).default(60000),
-        max_retry_after_s: z.number().min(0).default(600),
-        send_seed: z.boolean().default(true),
-      })
-      .strict()
-      .prefault({}),
+    prices: z.record(z.string(), priceSchema).default({}),
+    request: requestSchema.prefault({}),
     regenerate: z.object({ max_attempts: z.number().int().min(1).max(20).default(3) }).strict().prefault({}),
     sector_weights: z
       .object({ world: z.number().min(0), creation: z.number().min(0), assistance: z.number().min(0) })

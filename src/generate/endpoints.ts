@@ -19,12 +19,14 @@ export interface EndpointOverrides {
   timeoutS?: number;
 }
 
-const NO_KEY = 'sk-no-key-required';
+/** Placeholder key for servers that need none (the `openai` client refuses an empty key). */
+export const NO_KEY = 'sk-no-key-required';
 
 function resolve(role: ModelRole, m: ModelConfig, fallback: ModelConfig | undefined, baseUrl: string | undefined, model: string | undefined, env: NodeJS.ProcessEnv): Endpoint {
-  const base = baseUrl ?? m.base_url ?? fallback?.base_url;
+  // OPENAI_BASE_URL is the default, as in OpenAI's own clients; the config and flags override it.
+  const base = baseUrl ?? m.base_url ?? fallback?.base_url ?? (env.OPENAI_BASE_URL || undefined);
   const name = model ?? m.model ?? fallback?.model;
-  if (!base) throw new UsageError(`no base URL for the ${role} model`, `pass --base-url URL (e.g. http://127.0.0.1:8000/v1) or set models.${role}.base_url in the config`);
+  if (!base) throw new UsageError(`no base URL for the ${role} model`, `pass --base-url URL (e.g. http://127.0.0.1:8000/v1), set models.${role}.base_url in the config, or set OPENAI_BASE_URL`);
   if (!name) throw new UsageError(`no model name for the ${role} role`, `pass --${role}-model NAME or set models.${role}.model in the config`);
   const keyEnv = m.api_key_env ?? fallback?.api_key_env ?? 'OPENAI_API_KEY';
   const ep: Endpoint = {

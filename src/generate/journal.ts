@@ -21,7 +21,9 @@ export type JournalEntry =
   /** An accepted turn `i` (1 = first assistant reply; the opening is turn 0 and is not requested). */
   | { t: 'turn'; id: string; i: number; text: string; u: Usage; rq: string; rep?: string }
   | { t: 'done'; id: string; rec: DialogueRecord }
-  | { t: 'abandon'; id: string; sector: Sector; idx: number; reason: string; u: Usage };
+  | { t: 'abandon'; id: string; sector: Sector; idx: number; reason: string; u: Usage }
+  /** A paid reply of the judge stages (src/judge/cache.ts), keyed by its request fingerprint; `m` is the model. */
+  | { t: 'ask'; k: string; m: string; text: string; fin: string | null; u: Usage };
 
 export interface Appended {
   offset: number;

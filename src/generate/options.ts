@@ -5,7 +5,7 @@ import type { EndpointOverrides } from './endpoints.js';
 import type { ProgressMode } from './progress.js';
 import type { OutputFormat, Sector } from './types.js';
 
-/** A rank's share of a sector (src/exec/shard-generate.ts): dialogue indices first, first + step, … */
+/** A rank's share of a sector (src/generate/run-rank.ts): dialogue indices first, first + step, … */
 export interface SectorSlice {
   wanted: number;
   first: number;

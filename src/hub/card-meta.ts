@@ -19,6 +19,8 @@ export interface CardMetaInput {
   languages?: string[];
   tags?: string[];
   prettyName?: string;
+  /** Several splits (a DatasetDict): one data_files entry and one dataset_info split each. */
+  splits?: { name: string; path: string; rows: number; numBytes: number }[];
 }
 
 export function sizeCategory(n: number): string {
@@ -46,10 +48,11 @@ export function cardMeta(m: CardMetaInput): Record<string, unknown> {
   meta.size_categories = [sizeCategory(m.rows)];
   meta.tags = [...new Set(['sft', 'chat', 'sftforge', ...(m.tags ?? [])])];
   if (m.prettyName) meta.pretty_name = m.prettyName;
-  meta.configs = [{ config_name: 'default', data_files: [{ split: 'train', path: m.dataFiles }] }];
+  const splits = m.splits ?? [{ name: 'train', path: m.dataFiles, rows: m.rows, numBytes: m.numBytes }];
+  meta.configs = [{ config_name: 'default', data_files: splits.map((s) => ({ split: s.name, path: s.path })) }];
   const info: Record<string, unknown> = {};
   if (m.features?.length) info.features = m.features;
-  info.splits = [{ name: 'train', num_bytes: m.numBytes, num_examples: m.rows }];
+  info.splits = splits.map((s) => ({ name: s.name, num_bytes: s.numBytes, num_examples: s.rows }));
   info.download_size = m.downloadSize;
   info.dataset_size = m.numBytes;
   meta.dataset_info = info;

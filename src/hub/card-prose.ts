@@ -29,7 +29,11 @@ const COLUMN_DOCS: Record<string, string> = {
   labels: 'training targets: the token id where the loss is computed, -100 elsewhere',
   loss_weights: 'per-token loss weight (0 for masked tokens, e.g. unwanted phrases)',
   position_ids: 'positions, restarting at 0 for each sequence packed in the row',
+  seq_lengths: 'lengths of the sequences packed in the row (TRL reads it for padding-free training)',
   seq_lens: 'lengths of the sequences packed in the row',
+  attention_mask: 'all ones (no padding is stored); packed rows are separated by position_ids / seq_lengths',
+  assistant_masks: '1 where the token is trained (label ≠ -100), as transformers\' return_assistant_tokens_mask',
+  seq_ids: 'ids of the conversations packed in the row',
 };
 
 /** `level` is the heading level of the title; sections go one below it. */

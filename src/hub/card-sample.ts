@@ -83,7 +83,7 @@ export function sampleMarkdown(row: Record<string, unknown>, decode?: (ids: numb
       `${trained} of the shown ones trained. ${decoded ? 'Text' : 'Token ids'} inside ${TRAINED_OPEN} ${TRAINED_CLOSE} ${decoded ? 'is' : 'are'} trained ` +
       '(label ≠ -100' + ('loss_weights' in row ? ', loss weight > 0' : '') + '); the rest is context only.',
   ];
-  const segs = numbers(row.seq_lens);
+  const segs = numbers(row.seq_lengths ?? row.seq_lens);
   if (segs && segs.length > 1) lines.push('', `This row packs ${segs.length} sequences of ${segs.join(', ')} tokens.`);
   lines.push('', fence(text + (shown < tr.total ? ' …' : ''), decoded ? 'text' : ''));
   return lines.join('\n');

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { readArrowHead, type ArrowHead } from './arrow-head.js';
 import { NotADatasetError } from './errors.js';
 import { digestFile, type FileDigest } from './hash.js';
+import { DATASET_DICT, inspectDatasetDict, type SplitInfo } from './dataset-dict.js';
 import { asStats, describeIssues, ManifestSchema, RunReportSchema, type Manifest, type RunReport } from './manifest.js';
 
 export interface LocalFile {
@@ -37,7 +38,13 @@ export interface LocalDataset {
   head?: ArrowHead;
   /** Things worth telling the user that do not stop the push. */
   warnings: string[];
+  /** A DatasetDict folder: one entry per split (dataset-dict.ts); absent: one train split. */
+  splits?: SplitInfo[];
+  /** JSONL: what one line holds (messages, preference pairs, ShareGPT conversations, ...). */
+  jsonlForm?: JsonlForm;
 }
+
+export type JsonlForm = 'messages' | 'preference' | 'conversations' | 'other';
 
 export const MANIFEST = 'sftforge.json';
 export const STATS = 'stats.json';
@@ -63,6 +70,7 @@ async function locate(path: string, hash: boolean): Promise<LocalDataset | undef
     throw new NotADatasetError(path, 'push takes a folder written by `sftforge tokenize` or a .jsonl file with its .report.json beside it');
   }
   if (await exists(join(path, MANIFEST))) return inspectTokenized(path, hash);
+  if (await exists(join(path, DATASET_DICT))) return inspectDatasetDict(path, hash);
   const names = await readdir(path);
   const withReport = names.filter((n) => n.endsWith('.jsonl') && names.includes(reportName(n)));
   if (withReport.length === 1) return inspectJsonl(join(path, withReport[0]!), hash);
@@ -78,6 +86,9 @@ async function locate(path: string, hash: boolean): Promise<LocalDataset | undef
 async function inspectTokenized(dir: string, hash: boolean): Promise<LocalDataset | undefined> {
   const manifestPath = join(dir, MANIFEST);
   const manifest = parseManifest(manifestPath, await readJson(manifestPath));
+  // OpenChat's epoch files are reshuffles of one another: the Hub gets epoch 0 (and the JSONL).
+  const openchat = (manifest as { openchat?: { jsonl?: string } }).openchat;
+  if (openchat) manifest.shards = manifest.shards.slice(0, 1);
   const n = manifest.shards.length;
   const parquet = manifest.format === 'parquet-openchat' || manifest.shards.every((s) => s.file.endsWith('.parquet'));
   const ext = parquet ? 'parquet' : 'arrow';
@@ -113,6 +124,10 @@ async function inspectTokenized(dir: string, hash: boolean): Promise<LocalDatase
   }
   const warnings: string[] = [];
   const meta: LocalFile[] = [{ repoPath: MANIFEST, localPath: manifestPath, digest: await digestFile(manifestPath) }];
+  // The chat template and special tokens the rows were made with; OpenChat's conversation JSONL.
+  for (const extra of ['tokenizer_config.json', ...(openchat?.jsonl ? [openchat.jsonl] : [])]) {
+    if (await exists(join(dir, extra))) meta.push({ repoPath: extra, localPath: join(dir, extra), digest: await digestFile(join(dir, extra)) });
+  }
   const stats = await readStats(join(dir, STATS), warnings);
   if (stats) meta.push({ repoPath: STATS, localPath: join(dir, STATS), digest: await digestFile(join(dir, STATS)) });
   return { kind: 'tokenized', dataFormat: ext, path: dir, manifest, report: manifest.report, stats, data, meta, rows, head, warnings };
@@ -124,22 +139,30 @@ function changed(what: string): string {
 
 async function inspectJsonl(file: string, hash: boolean): Promise<LocalDataset | undefined> {
   const reportPath = join(dirname(file), reportName(basename(file)));
-  if (!(await exists(reportPath))) {
-    throw new NotADatasetError(file, `has no ${basename(reportPath)} beside it: push takes JSONL written by sftforge (clean, generate), which writes that report`);
+  const first = await checkFirstLine(file);
+  const form = jsonlForm(first);
+  const hasReport = await exists(reportPath);
+  // Messages and preference files are recognisable by their lines; other JSONL needs its run report.
+  if (!hasReport && (form === 'other' || form === 'conversations')) {
+    throw new NotADatasetError(file, `has no ${basename(reportPath)} beside it: push takes JSONL written by sftforge (clean, generate), which writes that report, or messages / preference JSONL`);
   }
-  const parsed = RunReportSchema.safeParse(await readJson(reportPath));
-  if (!parsed.success || parsed.data.records_out === undefined) {
-    throw new NotADatasetError(reportPath, 'is not an sftforge run report (no records_out)');
+  let report: RunReport | undefined;
+  if (hasReport) {
+    const parsed = RunReportSchema.safeParse(await readJson(reportPath));
+    if (!parsed.success || parsed.data.records_out === undefined) {
+      throw new NotADatasetError(reportPath, 'is not an sftforge run report (no records_out)');
+    }
+    report = parsed.data;
   }
-  await checkFirstLine(file);
   if (!hash) return undefined;
   const warnings: string[] = [];
   const digest = await digestFile(file);
   const rows = digest.lines;
-  if (parsed.data.records_out !== rows) {
-    warnings.push(`${basename(file)} has ${rows} lines but its report says records_out=${parsed.data.records_out}`);
+  if (report && report.records_out !== rows) {
+    warnings.push(`${basename(file)} has ${rows} lines but its report says records_out=${report.records_out}`);
   }
-  const meta: LocalFile[] = [{ repoPath: 'sftforge.report.json', localPath: reportPath, digest: await digestFile(reportPath) }];
+  if (!report) warnings.push(`${basename(file)}: no ${basename(reportPath)} beside it; the card has no run figures`);
+  const meta: LocalFile[] = report ? [{ repoPath: 'sftforge.report.json', localPath: reportPath, digest: await digestFile(reportPath) }] : [];
   const statsPath = [file.replace(/\.jsonl$/, '.stats.json'), join(dirname(file), STATS)];
   let stats: Record<string, unknown> | undefined;
   for (const p of statsPath) {
@@ -150,7 +173,15 @@ async function inspectJsonl(file: string, hash: boolean): Promise<LocalDataset |
     }
   }
   const data = [{ repoPath: 'data/train.jsonl', localPath: file, digest }];
-  return { kind: 'jsonl', dataFormat: 'jsonl', path: file, report: parsed.data, stats, data, meta, rows, warnings };
+  return { kind: 'jsonl', dataFormat: 'jsonl', path: file, report, stats, data, meta, rows, warnings, jsonlForm: form };
+}
+
+/** What a JSONL line holds: TRL's conversational `messages`, a preference pair, ShareGPT `conversations`. */
+export function jsonlForm(v: Record<string, unknown>): JsonlForm {
+  if (Array.isArray(v.messages)) return 'messages';
+  if ('chosen' in v && 'rejected' in v) return 'preference';
+  if (Array.isArray(v.conversations)) return 'conversations';
+  return 'other';
 }
 
 function parseManifest(path: string, value: unknown): Manifest {
@@ -184,7 +215,7 @@ async function readStats(path: string, warnings: string[]): Promise<Record<strin
   }
 }
 
-async function checkFirstLine(file: string): Promise<void> {
+async function checkFirstLine(file: string): Promise<Record<string, unknown>> {
   const rl = createInterface({ input: createReadStream(file, { end: 1 << 24 }), crlfDelay: Infinity });
   try {
     for await (const line of rl) {
@@ -195,11 +226,12 @@ async function checkFirstLine(file: string): Promise<void> {
         v = undefined;
       }
       if (!v || typeof v !== 'object' || Array.isArray(v)) throw new NotADatasetError(`${file}:1`, 'is not a JSON object: not JSONL written by sftforge');
-      return;
+      return v as Record<string, unknown>;
     }
   } finally {
     rl.close();
   }
+  throw new NotADatasetError(file, 'is empty: nothing to push');
 }
 
 /** A Parquet file starts and ends with the magic `PAR1`. */

@@ -207,6 +207,8 @@ async function prepareFiles(ds: LocalDataset, opts: PushOptions, workDir: string
     downloadSize: data.reduce((s, f) => s + f.digest.size, 0),
     numBytes: ds.data.reduce((s, f) => s + f.digest.size, 0),
     dataFiles: ds.kind === 'jsonl' ? 'data/train.jsonl' : `data/train-*.${ext}`,
+    jsonlForm: ds.jsonlForm,
+    splits: ds.splits?.map((s) => ({ ...s, path: s.path.replace(/\.arrow$/, `.${ext}`) })),
     features,
     sample: ds.head?.row,
     decode: opts.decode ?? (await loadDecoder(ds.manifest?.tokenizer, ds.path)),

@@ -4,10 +4,16 @@
  * nesting; each element is then parsed on its own, so one bad element costs one record. Inside
  * strings it jumps with Buffer.indexOf (native), which keeps the scan far faster than parsing.
  */
+import { isUtf8 } from 'node:buffer';
 import { TruncatedInput } from './bytes.js';
+import { headText } from './jsonl.js';
+import { DEFAULT_READ_LIMITS } from './limits.js';
 
 export type ArrayEvent =
-  | { kind: 'element'; index: number; text: string }
+  | { kind: 'element'; index: number; text: string; /** Byte offset in the (decompressed) stream. */ offset: number; invalidUtf8?: true }
+  /** An element over maxElementBytes or nested deeper than maxDepth: only its head was held. */
+  | { kind: 'too_large'; index: number; offset: number; bytes: number; depth: number; head: string }
+  | { kind: 'too_deep'; index: number; offset: number; bytes: number; depth: number; head: string }
   /** The input ended inside an element (a cut file): its partial text. */
   | { kind: 'truncated'; index: number; text: string; detail: string }
   /** Not an array at all, or bytes after the closing bracket. */
@@ -19,7 +25,16 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
-export async function* splitJsonArray(chunks: AsyncIterable<Buffer>): AsyncGenerator<ArrayEvent> {
+export interface SplitArrayOptions {
+  maxElementBytes?: number;
+  maxDepth?: number;
+  keepBytes?: number;
+}
+
+export async function* splitJsonArray(chunks: AsyncIterable<Buffer>, o: SplitArrayOptions = {}): AsyncGenerator<ArrayEvent> {
+  const maxBytes = o.maxElementBytes ?? DEFAULT_READ_LIMITS.maxRecordBytes;
+  const maxDepth = o.maxDepth ?? DEFAULT_READ_LIMITS.maxDepth;
+  const keep = Math.min(o.keepBytes ?? DEFAULT_READ_LIMITS.keepBytes, maxBytes);
   // 0: before '[', 1: between elements, 2: inside an element, 3: after ']'
   let phase = 0;
   let depth = 0;
@@ -31,12 +46,41 @@ export async function* splitJsonArray(chunks: AsyncIterable<Buffer>): AsyncGener
   let singleObject = false; // the file is one object, not an array
   let trailing = false;
   let bom = true;
+  let pos = 0; // stream offset of the current chunk
+  let elemStart = 0; // stream offset of the current element
+  let held = 0; // bytes of the current element so far (held or not)
+  let over = false; // past maxBytes: pieces hold only the head
+  let maxSeen = 0; // deepest nesting in the current element
+  let tooDeep = false;
 
-  const finish = (buf: Buffer, start: number, end: number): string => {
-    pieces.push(buf.subarray(start, end));
-    const text = pieces.length === 1 ? pieces[0]!.toString('utf8') : Buffer.concat(pieces).toString('utf8');
+  const hold = (b: Buffer) => {
+    held += b.length;
+    if (over) return;
+    if (held > maxBytes || tooDeep) {
+      over = true;
+      // Only the head is copied (concat stops at its length): the rest is let go as it streams by.
+      pieces = [Buffer.concat([...pieces, b], Math.min(keep, held))];
+    } else pieces.push(b);
+  };
+  const finish = (buf: Buffer, start: number, end: number): ArrayEvent => {
+    hold(buf.subarray(start, end));
+    const b = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+    const ev: ArrayEvent =
+      over || tooDeep
+        ? { kind: tooDeep ? ('too_deep' as const) : ('too_large' as const), index: index++, offset: elemStart, bytes: held, depth: maxSeen, head: headText(b) }
+        : isUtf8(b)
+          ? { kind: 'element', index: index++, text: b.toString('utf8'), offset: elemStart }
+          : { kind: 'element', index: index++, text: b.toString('utf8'), offset: elemStart, invalidUtf8: true };
     pieces = [];
-    return text;
+    held = 0;
+    over = false;
+    maxSeen = 0;
+    tooDeep = false;
+    return ev;
+  };
+  const begin = (i: number, d: number) => {
+    elemStart = pos + i;
+    maxSeen = d;
   };
 
   try {
@@ -71,7 +115,7 @@ export async function* splitJsonArray(chunks: AsyncIterable<Buffer>): AsyncGener
             inString = false;
             if (depth === 0) {
               // A bare string element ends here.
-              yield { kind: 'element', index: index++, text: finish(buf, start, i) };
+              yield finish(buf, start, i);
               phase = singleObject ? 3 : 1;
             }
             continue;
@@ -79,7 +123,7 @@ export async function* splitJsonArray(chunks: AsyncIterable<Buffer>): AsyncGener
           const c = buf[i]!;
           if (scalar) {
             if (c === COMMA || c === RBRACK || isSpace(c)) {
-              yield { kind: 'element', index: index++, text: finish(buf, start, i) };
+              yield finish(buf, start, i);
               scalar = false;
               phase = 1;
               continue; // re-read the delimiter in phase 1
@@ -88,12 +132,16 @@ export async function* splitJsonArray(chunks: AsyncIterable<Buffer>): AsyncGener
             continue;
           }
           if (c === QUOTE) inString = true;
-          else if (c === LBRACE || c === LBRACK) depth++;
-          else if (c === RBRACE || c === RBRACK) {
+          else if (c === LBRACE || c === LBRACK) {
+            depth++;
+            if (depth > maxSeen) maxSeen = depth;
+            // Keep counting (the scan has no stack) but stop holding: the element becomes a reject.
+            if (depth > maxDepth) tooDeep = true;
+          } else if (c === RBRACE || c === RBRACK) {
             depth--;
             if (depth === 0) {
               i++;
-              yield { kind: 'element', index: index++, text: finish(buf, start, i) };
+              yield finish(buf, start, i);
               phase = singleObject ? 3 : 1;
               continue;
             }
@@ -116,6 +164,7 @@ export async function* splitJsonArray(chunks: AsyncIterable<Buffer>): AsyncGener
             phase = 2;
             start = i;
             depth = 1;
+            begin(i, 1);
             i++;
           } else {
             yield { kind: 'error', index: 0, detail: `expected '[' at the start of a JSON array, found '${String.fromCharCode(c)}'` };
@@ -136,10 +185,12 @@ export async function* splitJsonArray(chunks: AsyncIterable<Buffer>): AsyncGener
           phase = 2;
           start = i;
           depth = 0;
+          begin(i, 0);
           if (c === QUOTE) {
             inString = true;
           } else if (c === LBRACE || c === LBRACK) {
             depth = 1;
+            maxSeen = 1;
           } else {
             scalar = true;
           }
@@ -153,7 +204,8 @@ export async function* splitJsonArray(chunks: AsyncIterable<Buffer>): AsyncGener
         }
         i = n;
       }
-      if (phase === 2) pieces.push(start >= 0 ? buf.subarray(start) : buf);
+      if (phase === 2) hold(start >= 0 ? buf.subarray(start) : buf);
+      pos += buf.length;
     }
   } catch (e) {
     if (!(e instanceof TruncatedInput)) throw e;
@@ -164,13 +216,14 @@ export async function* splitJsonArray(chunks: AsyncIterable<Buffer>): AsyncGener
 
   function* endEvents(why: string): Generator<ArrayEvent> {
     if (phase === 2) {
-      if (scalar) {
-        yield { kind: 'element', index: index++, text: Buffer.concat(pieces).toString('utf8') };
+      if (scalar && !over) {
+        yield finish(Buffer.alloc(0), 0, 0);
         yield { kind: 'truncated', index, text: '', detail: `${why} before the closing ']'` };
         return;
       }
-      const text = Buffer.concat(pieces).toString('utf8');
-      yield { kind: 'truncated', index, text, detail: `${why} inside element ${index} (${text.length} characters kept in the quarantine)` };
+      const text = headText(Buffer.concat(pieces));
+      const cut = over ? `; the element is ${held} bytes, its first ${text.length} characters kept in the quarantine` : ` (${text.length} characters kept in the quarantine)`;
+      yield { kind: 'truncated', index, text, detail: `${why} inside element ${index}${cut}` };
     } else if (phase === 1) {
       yield { kind: 'truncated', index, text: '', detail: `${why} before the closing ']' (after ${index} complete elements)` };
     } else if (phase === 0) {

@@ -5,12 +5,15 @@
 
 const NEXT_DATA = /<script[^>]*\bid=["']__NEXT_DATA__["'][^>]*>([\s\S]*?)<\/script>/i;
 
-export type PageResult = { ok: true; value: Record<string, unknown> } | { ok: false; detail: string };
+import { DEFAULT_READ_LIMITS, inspectJson } from './limits.js';
+
+export type PageResult = { ok: true; value: Record<string, unknown> } | { ok: false; detail: string; reason?: 'too_deep' };
 
 /** Extracts one ShareGPT record `{id, conversations, model?}` from a page's HTML. */
-export function parseSharegptPage(html: string, fallbackId: string): PageResult {
+export function parseSharegptPage(html: string, fallbackId: string, maxDepth = DEFAULT_READ_LIMITS.maxDepth): PageResult {
   const m = NEXT_DATA.exec(html);
   if (!m) return { ok: false, detail: 'no <script id="__NEXT_DATA__"> in the page' };
+  if (inspectJson(m[1]!, maxDepth).tooDeep) return { ok: false, reason: 'too_deep', detail: `__NEXT_DATA__ is nested more than ${maxDepth} levels deep (limit maxDepth)` };
   let data: unknown;
   try {
     data = JSON.parse(m[1]!);

@@ -4,7 +4,7 @@
  * With `sample`, dialogues are reservoir-sampled (seeded) and only the sample is measured, in
  * input order. The result depends only on the inputs and options (no clock, no unseeded random).
  */
-import { isReject, type Conversation } from '../core/types.js';
+import { isReject, type Conversation, type RejectMarker } from '../core/types.js';
 import { UsageError } from '../core/errors.js';
 import { readConversations } from '../io/read.js';
 import { expandInputs } from '../io/files.js';
@@ -22,7 +22,6 @@ export const DEFAULT_MAX_GROUPS = 32;
 export const DEFAULT_GROUP_EXACT_CAP = 1 << 15;
 
 export async function computeStats(inputs: string[], opts: StatsOptions = {}): Promise<StatsResult> {
-  const o = resolveOptions(opts);
   if (inputs.length === 0) throw new UsageError('stats needs at least one input', 'give JSON/JSONL files, folders of them, or tokenized dataset folders');
   const textInputs: string[] = [];
   const tokenizedDirs: string[] = [];
@@ -30,14 +29,29 @@ export async function computeStats(inputs: string[], opts: StatsOptions = {}): P
     if (await isTokenizedFolder(input)) tokenizedDirs.push(input);
     else textInputs.push(input);
   }
+  const records = textInputs.length > 0 ? readConversations(textInputs, { format: opts.format }) : undefined;
+  return computeStatsFrom({ inputs, records, files: textInputs.length ? await expandInputs(textInputs) : [], tokenizedDirs }, opts);
+}
 
+export interface StatsSources {
+  /** How the inputs are named in the result. */
+  inputs: string[];
+  /** Conversations (and the rejects met on the way) to measure; undefined when there are none. */
+  records?: AsyncIterable<Conversation | RejectMarker>;
+  /** The files they come from (groups by source only make sense with several). */
+  files: string[];
+  tokenizedDirs: string[];
+}
+
+/** The same from a stream of records (the `stats` stage feeds it what reaches it). */
+export async function computeStatsFrom(src: StatsSources, opts: StatsOptions = {}): Promise<StatsResult> {
+  const o = resolveOptions(opts);
   const tokenized: TokenizedStats[] = [];
-  for (const dir of tokenizedDirs) tokenized.push(await tokenizedStats(dir, { sample: o.sample ?? undefined, seed: o.seed ?? 0 }));
-
-  const text = textInputs.length > 0 ? await textStats(textInputs, o) : undefined;
+  for (const dir of src.tokenizedDirs) tokenized.push(await tokenizedStats(dir, { sample: o.sample ?? undefined, seed: o.seed ?? 0 }));
+  const text = src.records ? await textStats(src.records, src.files, o) : undefined;
   return {
     sftforge_stats: 1,
-    inputs: [...inputs],
+    inputs: [...src.inputs],
     options: {
       format: o.format ?? null,
       mtld_threshold: o.mtldThreshold,
@@ -83,11 +97,10 @@ function resolveOptions(opts: StatsOptions): Resolved {
   };
 }
 
-async function textStats(inputs: string[], o: Resolved) {
+async function textStats(records: AsyncIterable<Conversation | RejectMarker>, files: string[], o: Resolved) {
   const dataset = new TextAccumulator({ distinctExactCap: o.distinctExactCap });
   const accOpts = { distinctExactCap: o.groupDistinctExactCap };
   // Per-file groups only make sense with several files (else the one group is the dataset).
-  const files = await expandInputs(inputs);
   const keys = GROUP_KEYS.filter((k) => k !== 'source' || files.length > 1);
   const groupings = keys.map((k) => new Grouping(k, o.maxGroups, accOpts, dataset));
 
@@ -101,7 +114,7 @@ async function textStats(inputs: string[], o: Resolved) {
   const rejected = new Map<string, number>();
   const reservoir = o.sample !== null ? new Reservoir<Conversation>(o.sample, o.seed ?? 0) : undefined;
   let dialogues = 0;
-  for await (const rec of readConversations(inputs, { format: o.format })) {
+  for await (const rec of records) {
     if (isReject(rec)) {
       rejected.set(rec.reason, (rejected.get(rec.reason) ?? 0) + 1);
       continue;

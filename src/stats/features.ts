@@ -28,7 +28,8 @@ export function dialogueFeatures(conv: Conversation, threshold: number): Dialogu
   const utterances: UtteranceFeatures[] = [];
   for (const t of conv.turns) {
     if (t.role === 'system') systemTurns++;
-    else utterances.push(utteranceFeatures(t.role, t.content, threshold));
+    // Tool results are function output, not dialogue: no utterance statistics.
+    else if (t.role !== 'tool') utterances.push(utteranceFeatures(t.role, t.content, threshold));
   }
   return { systemTurns, utterances };
 }

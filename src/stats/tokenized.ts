@@ -135,7 +135,7 @@ async function* readRowsUnchecked(file: string): AsyncGenerator<RowFigures> {
     const ids = batch.getChild('input_ids');
     if (!ids) throw new InputError(file, 'has no `input_ids` column', 'is this a tokenized dataset? stats reads input_ids and labels');
     const labels = batch.getChild('labels');
-    const seqLens = batch.getChild('seq_lens');
+    const seqLens = batch.getChild('seq_lengths') ?? batch.getChild('seq_lens'); // seq_lens: outputs before TRL's name
     const idRows = listRows(ids);
     const labelRows = labels ? listRows(labels) : undefined;
     const seqRows = seqLens ? listRows(seqLens) : undefined;

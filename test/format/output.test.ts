@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataType, RecordBatchReader, Type, tableFromIPC } from 'apache-arrow';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
-import { runTokenize, PARQUET_FILE, type TokenizeOptions } from '../../src/format/run-tokenize.js';
+import { runTokenize, type TokenizeOptions } from '../../src/format/run-tokenize.js';
 import { inspectRow, formatInspect } from '../../src/format/inspect.js';
 import { IGNORE_INDEX } from '../../src/format/mask.js';
+import { loadTokenizer } from '../../src/format/tokenizer/index.js';
+import { createRequire } from 'node:module';
 
 const DUMMY = resolve(process.cwd(), '../shared/data/public/FastChat_dummy_conversation.json');
 const tmp = mkdtempSync(join(tmpdir(), 'sftforge-out-'));
@@ -28,7 +30,7 @@ const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
 
 /** The features JSON `datasets` reads (Features.from_dict): Value / Sequence with length -1. */
 const INT_SEQ = { feature: { dtype: 'int32', _type: 'Value' }, length: -1, _type: 'Sequence' };
-const EXPECTED_FEATURES = { id: { dtype: 'string', _type: 'Value' }, input_ids: INT_SEQ, labels: INT_SEQ };
+const EXPECTED_FEATURES = { id: { dtype: "string", _type: "Value" }, input_ids: INT_SEQ, labels: INT_SEQ, attention_mask: INT_SEQ, assistant_masks: INT_SEQ };
 
 async function readAll(dir: string) {
   const state = json(join(dir, 'state.json'));
@@ -52,7 +54,7 @@ describe('HF save_to_disk layout', () => {
   });
 
   it('writes the files datasets.load_from_disk reads', () => {
-    expect(readdirSync(dir).sort()).toEqual(['data-00000-of-00001.arrow', 'dataset_info.json', 'sftforge.json', 'state.json']);
+    expect(readdirSync(dir).sort()).toEqual(['data-00000-of-00001.arrow', 'dataset_info.json', 'sftforge.json', 'state.json', 'tokenizer_config.json']);
     expect(json(join(dir, 'dataset_info.json'))).toEqual({ citation: '', description: '', features: EXPECTED_FEATURES, homepage: '', license: '' });
     const state = json(join(dir, 'state.json'));
     expect(Object.keys(state)).toEqual(['_data_files', '_fingerprint', '_format_columns', '_format_kwargs', '_format_type', '_output_all_columns', '_split']);
@@ -68,7 +70,7 @@ describe('HF save_to_disk layout', () => {
     const reader = RecordBatchReader.from(readFileSync(file)).open();
     expect(reader.isStream()).toBe(true);
     const schema = reader.schema;
-    expect(schema.fields.map((f) => f.name)).toEqual(['id', 'input_ids', 'labels']);
+    expect(schema.fields.map((f) => f.name)).toEqual(['id', 'input_ids', 'labels', 'attention_mask', 'assistant_masks']);
     expect(schema.fields[0]!.type.typeId).toBe(Type.Utf8);
     for (const f of schema.fields.slice(1)) {
       expect(DataType.isList(f.type)).toBe(true);
@@ -134,6 +136,68 @@ describe('HF save_to_disk layout', () => {
   });
 });
 
+describe('tokenizer_config.json fragment', () => {
+  it("holds OpenChat's own chat_template and the special tokens, and renders what the rows hold", async () => {
+    await runTokenize(base('hf-frag'));
+    const dir = join(tmp, 'hf-frag');
+    const frag = json(join(dir, 'tokenizer_config.json'));
+    expect(frag).toMatchObject({ sftforge_template: 'openchat_3.5', bos_token: '<s>', eos_token: '</s>', additional_special_tokens: ['<|end_of_turn|>'] });
+    expect(frag.added_tokens_decoder['32000']).toMatchObject({ content: '<|end_of_turn|>', special: true });
+    // The Jinja, rendered by @huggingface/jinja as transformers would, gives the text of row 0.
+    const { Template } = await import('@huggingface/jinja');
+    const conv = JSON.parse(readFileSync(DUMMY, 'utf8'))[0];
+    const messages = conv.conversations.map((c: { from: string; value: string }) => ({ role: c.from === 'human' ? 'user' : 'assistant', content: c.value }));
+    const text = new Template(frag.chat_template).render({ messages, bos_token: '<s>', add_generation_prompt: false });
+    const tok = await loadTokenizer('mistral', { templateSpecials: ['<s>', '<|end_of_turn|>'] });
+    const { Tokenizer } = createRequire(import.meta.url)('tokenizers');
+    const rs = Tokenizer.fromString(JSON.stringify(tok.spec.full));
+    const [enc] = await rs.encodeBatch([text], { addSpecialTokens: false });
+    expect(enc.getIds()).toEqual((await readAll(dir))[0]!.input_ids);
+  });
+});
+
+describe('trainer columns (TRL 1.10.0.dev0 @f2cd577, axolotl pre-tokenized)', () => {
+  /**
+   * TRL's DataCollatorForLanguageModeling(padding_free=True) builds position_ids from `seq_lengths`
+   * (get_position_ids_from_packed_seq_lengths: ones, 0 at each sequence start, cumsum) and then sets
+   * labels[position_ids == 0] = -100. Re-done here on our packed rows: position_ids must equal ours
+   * and that masking must change no label (our first label per sequence is already -100), so what
+   * TRL trains is exactly our labels. Unpacked rows: labels used as they are; attention_mask all ones;
+   * assistant_masks (transformers' name) 1 exactly where labels are kept.
+   */
+  it('packed rows: TRL position_ids from seq_lengths equal ours, and its first-token masking changes nothing', async () => {
+    await runTokenize(base('trl-packed', { pack: true, maxLen: 1024 }));
+    const rows = await readAll(join(tmp, 'trl-packed'));
+    expect(rows.length).toBeGreaterThan(10);
+    for (const r of rows) {
+      const lens = r.seq_lengths as number[];
+      expect(r).not.toHaveProperty('seq_lens');
+      const pos: number[] = new Array(r.input_ids.length).fill(1);
+      pos[0] = 0;
+      let at = 0;
+      for (const l of lens.slice(0, -1)) {
+        at += l;
+        pos[at] = -(l - 1);
+      }
+      for (let i = 1; i < pos.length; i++) pos[i]! += pos[i - 1]!;
+      expect(r.position_ids).toEqual(pos);
+      const trl = r.labels.map((l, i) => (pos[i] === 0 ? IGNORE_INDEX : l));
+      expect(trl).toEqual(r.labels);
+      expect(r.attention_mask).toEqual(r.input_ids.map(() => 1));
+      expect(r.assistant_masks).toEqual(r.labels.map((l) => (l === IGNORE_INDEX ? 0 : 1)));
+    }
+  });
+
+  it('unpacked rows: attention_mask all ones, assistant_masks where labels are kept', async () => {
+    const rows = await readAll(join(tmp, 'hf'));
+    for (const r of rows.slice(0, 50)) {
+      expect(r.attention_mask).toEqual(r.input_ids.map(() => 1));
+      expect(r.assistant_masks).toEqual(r.labels.map((l) => (l === IGNORE_INDEX ? 0 : 1)));
+      expect(r.assistant_masks).toContain(1);
+    }
+  });
+});
+
 describe('--pack', () => {
   it('packs first-fit-decreasing into rows of at most max-len, position_ids restarting per sequence', async () => {
     const res = await runTokenize(base('packed', { pack: true, maxLen: 512, lossWeights: true }));
@@ -143,7 +207,7 @@ describe('--pack', () => {
     const seen: string[] = [];
     let tokens = 0;
     for (const r of rows) {
-      const lens = r.seq_lens as number[];
+      const lens = r.seq_lengths as number[];
       const ids = r.seq_ids as string[];
       const pos = r.position_ids as number[];
       expect(r.input_ids.length).toBeLessThanOrEqual(512);
@@ -186,32 +250,24 @@ describe('pure-JS backend', () => {
 });
 
 describe('--format parquet-openchat', () => {
-  it('writes OpenChat trainer columns, shifted labels and weights, readable back', async () => {
+  it("writes OpenChat's epoch files (openchat.{0..4}.parquet), its conversation JSONL and the MODEL_CONFIG_MAP key", async () => {
     await runTokenize(base('ochat', { format: 'parquet-openchat' }));
-    const file = join(tmp, 'ochat', PARQUET_FILE);
+    const dir = join(tmp, 'ochat');
+    expect(readdirSync(dir).sort()).toEqual(['openchat.0.jsonl', 'openchat.0.parquet', 'openchat.1.parquet', 'openchat.2.parquet', 'openchat.3.parquet', 'openchat.4.parquet', 'sftforge.json', 'tokenizer_config.json']);
+    const file = join(dir, 'openchat.0.parquet');
     const buf = readFileSync(file);
     const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
     const meta = parquetMetadata(ab);
     expect(meta.schema.map((s) => s.name)).toEqual(['schema', 'total_length', 'num_seqs', 'seqlens', 'list', 'element', 'nz_input_ids', 'list', 'element', 'nz_position_ids', 'list', 'element', 'nz_shifted_label_ids', 'list', 'element', 'nz_shifted_loss_weights', 'list', 'element']);
-    expect(meta.key_value_metadata).toContainEqual({ key: 'metadata_json', value: JSON.stringify({ model_type: 'openchat_3.5' }) });
+    // OpenChat 3.5 is a Mistral fine-tune: train.py needs the key, not the serving alias openchat_3.5.
+    expect(meta.key_value_metadata).toContainEqual({ key: 'metadata_json', value: JSON.stringify({ model_type: 'openchat_v3.2_mistral' }) });
     const rows = (await parquetReadObjects({ file: ab })) as Record<string, number[] & number>[];
-    const flat = await readAll(join(tmp, 'hf'));
-    expect(rows.length).toBe(flat.length);
-    rows.forEach((r, k) => {
-      const f = flat[k]!;
-      let end = f.input_ids.length;
-      while (end > 0 && f.labels[end - 1] === IGNORE_INDEX) end--;
-      expect(r.total_length).toBe(end);
-      expect(r.seqlens).toEqual([end]);
-      expect(r.nz_input_ids).toEqual(f.input_ids.slice(0, end));
-      expect(r.nz_position_ids).toEqual(Array.from({ length: end }, (_, i) => i));
-      const shifted = f.labels.slice(1, end).map((l) => (l === IGNORE_INDEX ? 0 : l)).concat([0]);
-      expect(r.nz_shifted_label_ids).toEqual(shifted);
-      expect(r.nz_shifted_loss_weights).toEqual(shifted.map((l) => (l === 0 ? 0 : 1)));
-      expect(r.num_seqs).toBeCloseTo(shifted.filter((l) => l !== 0).length, 3);
-    });
-    const m = json(join(tmp, 'ochat', 'sftforge.json'));
-    expect(m.shards[0]).toMatchObject({ file: PARQUET_FILE, rows: rows.length, sha256: sha(file) });
+    const lines = readFileSync(join(dir, 'openchat.0.jsonl'), 'utf8').trim().split('\n');
+    expect(rows.length).toBe(lines.length);
+    const m = json(join(dir, 'sftforge.json'));
+    expect(m.openchat).toEqual({ model_type: 'openchat_v3.2_mistral', epochs: 5, jsonl: 'openchat.0.jsonl' });
+    expect(m.shards.map((s: { file: string }) => s.file)).toEqual([0, 1, 2, 3, 4].map((e) => `openchat.${e}.parquet`));
+    expect(m.shards[0]).toMatchObject({ rows: rows.length, sha256: sha(file) });
   });
 });
 

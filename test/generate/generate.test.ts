@@ -106,7 +106,7 @@ describe('rejected turns', () => {
       { fault: 'empty', when: (r) => r.kind === 'assistant' && h(r.rq) % 7 === 2 },
     ];
     // Spares for the dialogues abandoned on the way (with 1 spare the run would stop, saying so).
-    const r = await gen({ out: join(tmp(), 'o.jsonl'), count: 20, config: smallConfig((c) => (c.openings_spare = 0.5)) }, faults);
+    const r = await gen({ out: join(tmp(), 'o.jsonl'), count: 20, config: smallConfig((c) => (c.openings_spare = 1)) }, faults);
     expect(r.status).toBe('complete');
     const c = r.report.counters;
     for (const k of ['rejected_assistant_refusal', 'rejected_politeness_only', 'rejected_user_answers_like_assistant', 'rejected_truncated_reply', 'rejected_empty_reply']) {

@@ -12,6 +12,7 @@ import {
   RepoAccessError,
   RepoNameError,
   TokenRefusedError,
+  findToken,
   pushDataset,
   scrubSecret,
 } from '../../src/hub/index.js';
@@ -48,10 +49,26 @@ async function failure(p: Promise<unknown>, secret = TOKEN): Promise<SftforgeErr
 
 describe('token', () => {
   it('no token: says where a token comes from, sends nothing', async () => {
-    const e = await failure(pushDataset(h.opts({ dir, repo: 'alice/d', env: {} })));
+    const home = await mkdtemp(join(tmpdir(), 'sftforge-hfhome-'));
+    const e = await failure(pushDataset(h.opts({ dir, repo: 'alice/d', env: { HF_HOME: home } })));
     expect(e).toBeInstanceOf(NoTokenError);
-    expect(e.message).toBe('no Hugging Face token: set HF_TOKEN or pass --token-file FILE (create a write token at https://huggingface.co/settings/tokens)');
+    expect(e.message).toBe(
+      'no Hugging Face token: set HF_TOKEN, log in once with `huggingface-cli login` (saves $HF_HOME/token), or pass --token-file FILE (create a write token at https://huggingface.co/settings/tokens)',
+    );
     expect(hub.requests).toHaveLength(0);
+  });
+
+  it('reads the token `huggingface-cli login` saved in $HF_HOME/token (HF_TOKEN wins; HF_TOKEN_PATH overrides the place)', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'sftforge-hfhome-'));
+    await writeFile(join(home, 'token'), TOKEN); // huggingface_hub writes it without a newline
+    await pushDataset(h.opts({ dir, repo: 'alice/d', env: { HF_HOME: home } }));
+    const authed = hub.requests.filter((r) => r.headers.authorization !== undefined);
+    expect(authed.length).toBeGreaterThan(0);
+    expect(authed.every((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    expect(await findToken({ env: { HF_HOME: home, HF_TOKEN: 'hf_env_wins' } })).toBe('hf_env_wins');
+    await writeFile(join(home, 'other'), 'hf_other_file\n');
+    expect(await findToken({ env: { HF_HOME: '/nonexistent', HF_TOKEN_PATH: join(home, 'other') } })).toBe('hf_other_file');
+    expect(await findToken({ env: { HF_HOME: join(home, 'missing') } })).toBeUndefined();
   });
 
   it('reads the token from --token-file, which wins over HF_TOKEN', async () => {

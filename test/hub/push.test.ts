@@ -215,7 +215,7 @@ describe('pushDataset: --dry-run', () => {
     const fx = await makeTokenizedFolder();
     await pushDataset(h.opts({ dir: fx.dir, repo: REPO }));
     const from = hub.requests.length;
-    const res = await pushDataset(h.opts({ dir: fx.dir, repo: REPO, dryRun: true, env: {} }));
+    const res = await pushDataset(h.opts({ dir: fx.dir, repo: REPO, dryRun: true, env: { HF_HOME: '/nonexistent-hf-home' } }));
     expect(res.upload).toEqual([]);
     expect(hub.requests.slice(from).every((r) => r.headers.authorization === undefined)).toBe(true);
   });

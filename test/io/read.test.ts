@@ -26,8 +26,10 @@ describe('readers', () => {
     expect(rejects(out)).toEqual([]);
     const got = convs(out);
     expect(got.map((c) => `${c.source.file.slice(dir.length + 1)}:${c.id}`)).toEqual([
-      'a.jsonl:a', 'a.jsonl:b', 'b.json:a', 'b.json:b', 'sub/c.json.gz:a', 'sub/c.json.gz:b', 'sub/d.jsonl.gz:a', 'sub/d.jsonl.gz:b',
+      // The same records in four files: a later copy leaves under `ID#k` (duplicate_id).
+      'a.jsonl:a', 'a.jsonl:b', 'b.json:a#2', 'b.json:b#2', 'sub/c.json.gz:a#3', 'sub/c.json.gz:b#3', 'sub/d.jsonl.gz:a#4', 'sub/d.jsonl.gz:b#4',
     ]);
+    expect(got.map((c) => c.repairs ?? [])).toEqual([[], [], ...Array(6).fill(['duplicate_id'])]);
     expect(got[1]).toMatchObject({ model: 'Model: GPT-4', turns: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'r' }], source: { line: 2 } });
     expect(got[3]!.source).toEqual({ file: join(dir, 'b.json'), index: 1 });
   });
@@ -72,8 +74,10 @@ describe('readers', () => {
     writeFileSync(join(dir, 'x.jsonl'), lines.join('\n') + '\n');
     const out = await collect(readConversations([join(dir, 'x.jsonl')]));
     expect(out.map((x) => (isReject(x) ? `${x.reason}@${x.source.line}` : `ok@${x.source.line}`))).toEqual([
-      'ok@1', 'malformed@2', 'malformed@3', 'malformed@4', 'malformed@5', 'malformed@6', 'malformed@7', 'unknown_role@8', 'malformed@9',
+      'ok@1', 'malformed@2', 'malformed@3', 'malformed@4', 'malformed@5', 'malformed@6', 'ok@7', 'unknown_role@8', 'malformed@9',
     ]);
+    // A number is text with a repair, never silently: `non_string_value`.
+    expect(convs(out).find((c) => c.id === 'nn')).toMatchObject({ turns: [{ content: '5' }], repairs: ['non_string_value'] });
     const nv = rejects(out).find((r) => r.id === 'nv')!;
     expect(nv.detail).toBe('conversations[0].value is null, not a string');
   });

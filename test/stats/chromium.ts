@@ -1,6 +1,9 @@
 /**
- * Opens an HTML report in Debian's headless Chromium (never a downloaded browser build) and
- * reports what a person would see: charts drawn, console errors, network requests attempted.
+ * Opens an HTML report in headless Chromium and reports what a person would see: charts drawn,
+ * console errors, network requests attempted. The browser is Debian's /usr/bin/chromium when
+ * installed, else the chrome-headless-shell that the @sparticuz/chromium dev dependency ships inside
+ * its npm package (brotli-compressed, inflated once into the temp folder): `npm ci` alone is
+ * enough, and nothing is downloaded at run time (executablePath() is never given a URL).
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,7 +12,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** The system browser; SFTFORGE_SYSTEM_CHROMIUM overrides the path (point it at a missing file to test the fallback). */
+export const CHROMIUM = process.env.SFTFORGE_SYSTEM_CHROMIUM ?? '/usr/bin/chromium';
 
 const ARGS = [
   '--headless',
@@ -33,20 +37,34 @@ export interface RenderCheck {
   canvases: { id: string; painted: number; width: number; height: number }[];
 }
 
-/** Throws a message saying how to install Chromium when it is missing (the test must not skip). */
-export function requireChromium(): void {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: the report render test needs Debian's chromium package. Install it with: apt-get update && apt-get install -y chromium (CI's .ci/run installs it)`);
+export interface Browser {
+  path: string;
+  source: 'system' | '@sparticuz/chromium';
+  args: string[];
+}
+
+/** The system Chromium, else the packaged one; throws saying how to get one (the test must not skip). */
+export async function findChromium(): Promise<Browser> {
+  if (existsSync(CHROMIUM)) return { path: CHROMIUM, source: 'system', args: ARGS };
+  let mod: { default: { executablePath(input?: string): Promise<string> } };
+  try {
+    mod = (await import('@sparticuz/chromium')) as typeof mod;
+  } catch (e) {
+    throw new Error(`${CHROMIUM} not found and the @sparticuz/chromium dev dependency cannot be loaded (${(e as Error).message}): run npm ci, or install Debian's chromium package`);
   }
+  // No argument: inflate the binary bundled in the package (a URL would download one).
+  const path = await mod.default.executablePath();
+  // The packaged build is chrome-headless-shell for sandboxless containers: no zygote, no sandbox.
+  return { path, source: '@sparticuz/chromium', args: [...ARGS, '--no-zygote', '--disable-setuid-sandbox', '--single-process'] };
 }
 
 export async function renderReport(htmlFile: string, screenshot?: string): Promise<RenderCheck> {
-  requireChromium();
+  const browser = await findChromium();
   const profile = await mkdtemp(join(tmpdir(), 'sftforge-chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: browser.path,
     headless: true,
-    args: ARGS,
+    args: browser.args,
     viewport: { width: 1200, height: 900 },
   });
   try {

@@ -5,7 +5,8 @@
  *   <pre><div …><div …header…>[<span>lang</span>]<button><svg/>Copy code</button></div>
  *        <div …><code class="!whitespace-pre hljs language-xxx">…highlight <span>s…</code></div></div></pre>
  * December 2022 pages have no language <span>; the language is then only in the class.
- * A plain `<pre><code>` (no UI chrome) goes through the same path.
+ * 2024–25 pages put the language as text in the header `<div>`, with "Copy"/"Edit" buttons and
+ * sticky wrappers around, and may leave the class out. A plain `<pre><code>` goes the same path.
  */
 
 /** Languages the UI shows for a block that had none: they are not the author's. */
@@ -22,29 +23,49 @@ export function findCode(pre: Element): Element | null {
   return codes.length > 0 ? codes[0]! : null;
 }
 
-/** True when `node` is `ancestor` or lies inside it (no reliance on DOM `contains`). */
-function isInside(node: Node, ancestor: Node): boolean {
-  for (let n: Node | null = node; n; n = n.parentNode) if (n === ancestor) return true;
-  return false;
+/**
+ * Labels of the header's buttons, when a page kept them as text outside a `<button>`: never a
+ * language. Localised ("Copiar", "Kopieren", "复制"…), compared in lower case.
+ */
+const UI_LABELS = new Set(
+  (
+    'copy copied copied! edit run download share collapse expand wrap ' +
+    'copiar copiado editar ejecutar kopieren kopiert bearbeiten copier copié modifier copia copiato modifica ' +
+    'kopiuj edytuj kopiëren bewerken kopyala düzenle копировать скопировано изменить редактировать ' +
+    'コピー コピーしました 編集 复制 已复制 编辑 複製 編輯 복사 편집 sao chép chỉnh sửa salin edit'
+  ).split(' '),
+);
+/** Subtrees that hold chrome, not the language: buttons, icons, tooltips. */
+const CHROME = new Set(['BUTTON', 'SVG', 'svg', 'IMG']);
+
+/**
+ * The header's language label: the first text before <code>, outside buttons and icons, that is
+ * one word and no button label. 2023 pages put it in a `<span>`; 2024–25 pages in the header
+ * `<div>` itself, next to "Copy" / "Edit" buttons and a sticky copy bar. Iterative walk.
+ */
+function headerLanguage(pre: Element, code: Element | null): string {
+  const stack: Node[] = [];
+  for (let c = pre.lastChild; c; c = c.previousSibling) stack.push(c);
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n === code) return ''; // the header comes before the code
+    if (n.nodeType === TEXT) {
+      const text = (n as Text).data.trim();
+      if (text && !/\s/.test(text) && !UI_LABELS.has(text.toLowerCase())) return text;
+    } else if (n.nodeType === ELEMENT && !CHROME.has(n.nodeName) && (n as Element).getAttribute('role') !== 'button') {
+      for (let c = n.lastChild; c; c = c.previousSibling) stack.push(c);
+    }
+  }
+  return '';
 }
 
 /**
- * The block's language: the header <span> (newer UI) wins, then `language-xxx` on <code>.
- * `hljs`, `!whitespace-pre-wrap` and other utility classes are ignored; `plaintext` is what the
- * UI shows for a block with no language, so it maps back to none.
+ * The block's language: the header's label wins, then `language-xxx` on <code>. `hljs`,
+ * `!whitespace-pre-wrap` and other utility classes are ignored; `plaintext` is what the UI shows
+ * for a block with no language, so it maps back to none.
  */
 export function codeLanguage(pre: Element, code: Element | null): string {
-  let lang = '';
-  const spans = pre.getElementsByTagName('span');
-  for (let i = 0; i < spans.length; i++) {
-    const span = spans[i]!;
-    if (code && isInside(span, code)) break; // highlight spans come after the header
-    const text = (span.textContent ?? '').trim();
-    if (text && !/\s/.test(text)) {
-      lang = text;
-      break;
-    }
-  }
+  let lang = code ? headerLanguage(pre, code) : '';
   if (!lang && code) {
     const m = LANGUAGE_CLASS.exec(code.getAttribute('class') ?? '');
     if (m) lang = m[1]!;
@@ -56,7 +77,8 @@ export function codeLanguage(pre: Element, code: Element | null): string {
 
 /**
  * The exact code: text and CDATA nodes in document order, `<br>` as a newline (some pages break
- * lines with it inside <pre>). Iterative so that deep highlight nesting cannot blow the stack.
+ * lines with it inside <pre>), a `<div>`/`<p>` line starting a new line. Iterative so that deep
+ * highlight nesting cannot blow the stack.
  */
 export function codeText(root: Node): string {
   let out = '';
@@ -70,6 +92,8 @@ export function codeText(root: Node): string {
         out += '\n';
         continue;
       }
+      // Editor-style blocks (CodeMirror's `<div class="cm-line">`) hold one line per block, no `\n`.
+      if ((node.nodeName === 'DIV' || node.nodeName === 'P') && out !== '' && !out.endsWith('\n')) out += '\n';
       const kids = node.childNodes;
       for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
     }

@@ -8,10 +8,17 @@ export { looksLikeHtml } from './detect.js';
 export {
   checkHtmlLimits,
   htmlDepth,
+  measureHtml,
+  scanHtml,
+  DEFAULT_MAX_ATTRIBUTES,
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_ELEMENTS,
+  DEFAULT_MAX_TABLE_CELLS,
+  type HtmlLimitReason,
   type HtmlLimits,
   type HtmlLimitViolation,
+  type HtmlScan,
 } from './limits.js';
 export { stripShareGptArtifacts, type StripResult } from './artifacts.js';
 export { HtmlConversionError } from './errors.js';

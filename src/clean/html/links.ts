@@ -1,18 +1,47 @@
 /**
- * Links. A link whose text is its own address was an autolink in the source (a bare URL or
- * `<url>`), and comes back as one instead of `[https://x](https://x)`: as `<url>`, which reads
- * back the same wherever it stands (a bare URL glued to CJK text would swallow it), and which is
- * the sample's own majority form (54 of 65 autolinks). `www.` links and e-mail addresses
- * are bare where GFM reads them back, else explicit links. Destinations keep their parentheses when balanced (Wikipedia's
+ * Links, as written. A link whose text is its own address was an autolink in the source (a bare
+ * URL or `<url>`), and comes back as one instead of `[https://x](https://x)`: bare where a strict
+ * GFM reader (cmark-gfm) links it again (after a space or `(`, before a space, the end or closing
+ * punctuation), else as `<url>`, which reads back wherever it stands (a bare URL glued to CJK text
+ * would swallow it). `www.` links and e-mail addresses are bare where GFM reads them back, else
+ * explicit links. Hrefs the renderer percent-encoded (`q=AI%E7%BB%98%E7%94%BB`) come back as typed
+ * (`q=AI绘画`). Destinations keep their parentheses when balanced (Wikipedia's
  * `..._(disambiguation)`); turndown would backslash them.
  */
 
+import { LINE_BREAK } from './text.js';
+
 const TEXT_NODE = 3;
 /** GFM recognises a bare URL only after these (or at a line start). */
-const BARE_BEFORE = /[\s(*_~]$/;
-/** …and ends it at whitespace; these trailing characters are trimmed off it, so may follow. */
-const BARE_AFTER = /^(?:$|[\s)\].,;:!?'"])/;
+const BARE_BEFORE = new RegExp(`[\\s(*_~${LINE_BREAK}]$`);
+/**
+ * …and runs it to the next whitespace, then trims trailing punctuation (and an unbalanced `)`)
+ * off it: only such a run may follow before whitespace or the end.
+ */
+const BARE_AFTER = new RegExp(`^[?!.,:;*_~'")\\]]*(?:$|[\\s${LINE_BREAK}])`);
 const TRAILING_PUNCT = /[.,;:!?'")*_~]$/;
+
+/**
+ * An href as the source wrote it: the renderer percent-encodes what a URL may not hold
+ * (non-ASCII, spaces). Decoded only where encoding the result again gives the same href back, and
+ * only to ASCII and letters, marks and digits of any script (`绘画`, `é`): whitespace must stay
+ * encoded, and typographic punctuation (Wikipedia's `Fowler%E2%80%93Noll`, an en dash) comes
+ * from addresses copied from a browser, encoded (the sample's sources have both).
+ */
+/** A character decoding must not produce (a negated class: a `(a|b)*` form backtracks badly). */
+const NOT_DECODABLE = /[^!-~\p{L}\p{M}\p{N}]/u;
+
+export function hrefAsWritten(href: string): string {
+  if (!href.includes('%')) return href;
+  let decoded: string;
+  try {
+    decoded = decodeURI(href);
+  } catch {
+    return href; // malformed escapes: as is
+  }
+  if (decoded === href || NOT_DECODABLE.test(decoded)) return href;
+  return encodeURI(decoded) === href ? decoded : href;
+}
 
 function neighbourText(node: Node, side: 'previousSibling' | 'nextSibling'): string | null {
   const sib = node[side];
@@ -37,9 +66,9 @@ export function destination(href: string): string {
 }
 
 /** The text a reader saw, if the link was written as an autolink; else null. */
-function autolinkText(text: string, href: string): string | null {
+function autolinkText(text: string, href: string, written: string): string | null {
   if (!text || /\s/.test(text)) return null;
-  if (text === href) return /^[a-z][a-z0-9+.-]*:/i.test(text) ? text : null;
+  if (text === href || text === written) return /^[a-z][a-z0-9+.-]*:/i.test(text) ? text : null;
   if (href === `mailto:${text}` && text.includes('@')) return text;
   if (href === `http://${text}` && text.startsWith('www.')) return text; // GFM `www.` autolink
   return null;
@@ -61,15 +90,17 @@ function autolink(text: string, href: string, node: Node): string {
   if (text.startsWith('www.') || href.startsWith('mailto:')) {
     return bareReadsBack(text, node) ? text : `[${text}](${destination(href)})`;
   }
+  if (bareReadsBack(text, node) && balanced(text)) return text;
   if (!/[<>\s]/.test(text)) return `<${text}>`;
   return `[${text}](${destination(href)})`;
 }
 
 export function linkReplacement(content: string, node: HTMLElement): string {
-  const href = node.getAttribute('href');
-  if (!href) return content;
+  const raw = node.getAttribute('href');
+  if (!raw) return content;
+  const href = hrefAsWritten(raw);
   const title = node.getAttribute('title');
-  const auto = title ? null : autolinkText(node.textContent ?? '', href);
+  const auto = title ? null : autolinkText(node.textContent ?? '', raw, href);
   // Only when the link holds nothing but its text (no emphasis, no image inside).
   if (auto !== null && content === auto) return autolink(auto, href, node);
   const titlePart = title ? ` "${title.replace(/\n+/g, ' ').replace(/"/g, '\\"')}"` : '';
@@ -78,8 +109,9 @@ export function linkReplacement(content: string, node: HTMLElement): string {
 
 /** Images: turndown's rule backslash-escapes the alt text (`snake\_case`); the alt was typed as is. */
 export function imageReplacement(_content: string, node: HTMLElement): string {
-  const src = node.getAttribute('src');
-  if (!src) return '';
+  const rawSrc = node.getAttribute('src');
+  if (!rawSrc) return '';
+  const src = hrefAsWritten(rawSrc);
   const alt = (node.getAttribute('alt') ?? '').replace(/\s*\n\s*/g, ' ');
   const title = node.getAttribute('title');
   const titlePart = title ? ` "${title.replace(/\n+/g, ' ').replace(/"/g, '\\"')}"` : '';

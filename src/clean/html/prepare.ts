@@ -3,11 +3,15 @@
  * - each `<pre>` is converted here (fencedBlock) and emptied (see emptyPre), so turndown never walks the
  *   highlight spans and the UI chrome inside it (a third of the bytes), and no prose rule can
  *   touch code;
+ * - each math root (KaTeX, MathJax) becomes a placeholder element holding its TeX (math.ts);
+ * - citation pills and preview cards become plain links (chrome.ts);
  * - prose text nodes keep their line breaks and get minimal block escaping (text.ts).
  */
 import { createDocument } from '@mixmark-io/domino';
+import { chromeReplacement } from './chrome.js';
 import { fencedBlock } from './code-block.js';
-import { BLOCK, DELIMITED, INLINE_AFTER_BREAK, ROOT_TAG, SINGLE_LINE } from './tags.js';
+import { isMathJaxRendering, mathMarkdown, mathSource } from './math.js';
+import { BLOCK, DELIMITED, INLINE_AFTER_BREAK, MATH_BLOCK_TAG, MATH_INLINE_TAG, ROOT_TAG, SINGLE_LINE } from './tags.js';
 import { droppedBreakBefore, escapeBackslashes, LINE_BREAK, prepareProse } from './text.js';
 import { escapeTypedTags } from './typed-tags.js';
 
@@ -17,20 +21,34 @@ const TEXT = 3;
 /** A noncharacter (never in interchanged text) standing for an emptied `<pre>`'s content. */
 const PRE_PLACEHOLDER = '\uFDD1';
 
-/** Markdown of each emptied `<pre>`, read back by the code-block rule. */
+/** Markdown of each emptied `<pre>` and math placeholder, read back by their turndown rules. */
 const fenced = new WeakMap<Node, string>();
 
 export function preparedFence(node: Node): string | undefined {
   return fenced.get(node);
 }
 
+/** `<br>`s written after a space: the source's backslash hard break (`x \` + newline). */
+const backslashBreaks = new WeakSet<Node>();
+
+export function isBackslashBreak(node: Node): boolean {
+  return backslashBreaks.has(node);
+}
+
+/**
+ * One document for every answer: each is parsed as a fragment into a fresh, detached wrapper
+ * element (the HTML5 fragment algorithm, in-body context), which skips building a document per
+ * answer (a quarter of the parse time) and leaves nothing behind once the wrapper is dropped.
+ */
+let shared: Document | undefined;
+
 /** The answer parsed by turndown's own HTML5 parser, inside a wrapper element. */
 export function parseAnswer(html: string): Element {
   // The placeholders are noncharacters, invalid in interchanged text: any in the input go.
   const clean = /[\uFDD0\uFDD1]/.test(html) ? html.replace(/[\uFDD0\uFDD1]/g, '') : html;
-  const doc = createDocument(`<${ROOT_TAG}>${escapeTypedTags(clean)}</${ROOT_TAG}>`);
-  const root = doc.getElementsByTagName(ROOT_TAG)[0];
-  if (!root) throw new Error(`HTML parser lost the ${ROOT_TAG} wrapper`); // cannot happen: body content
+  shared ??= createDocument('');
+  const root = shared.createElement(ROOT_TAG);
+  root.innerHTML = escapeTypedTags(clean);
   return root;
 }
 
@@ -96,6 +114,44 @@ function emptyPre(pre: Element): void {
   pre.appendChild(pre.ownerDocument.createTextNode(PRE_PLACEHOLDER));
 }
 
+/** A placeholder element (one noncharacter inside, so turndown never finds it blank) for `md`. */
+function placeholder(doc: Document, tag: string, md: string): Element {
+  const el = doc.createElement(tag);
+  el.appendChild(doc.createTextNode(PRE_PLACEHOLDER));
+  fenced.set(el, md);
+  return el;
+}
+
+function removeNode(el: Element): Node {
+  const gone = el.ownerDocument.createTextNode('');
+  el.parentNode!.replaceChild(gone, el);
+  return gone;
+}
+
+/**
+ * Math roots, MathJax renderings and UI chrome: the node that takes `el`'s place (the walk goes
+ * on from it), an empty text node when `el` was removed, `el` when left alone.
+ */
+function replaceSpecial(el: Element, inCode: boolean): Node {
+  if (!inCode) {
+    const math = mathSource(el);
+    if (math) {
+      const tag = math.display ? MATH_BLOCK_TAG : MATH_INLINE_TAG;
+      const ph = placeholder(el.ownerDocument, tag, mathMarkdown(math));
+      el.parentNode!.replaceChild(ph, el);
+      return ph;
+    }
+    if (isMathJaxRendering(el)) return removeNode(el);
+  }
+  const chrome = chromeReplacement(el);
+  if (chrome === undefined) return el;
+  if (chrome === null) return removeNode(el);
+  el.parentNode!.replaceChild(chrome, el);
+  return chrome;
+}
+
+const SPECIAL = new Set(['span', 'div', 'a', 'math', 'script', 'mjx-container']);
+
 /** Walk the tree once (iteratively: no recursion on deep input). */
 export function prepareTree(root: Element): void {
   const texts: Text[] = [];
@@ -106,8 +162,16 @@ export function prepareTree(root: Element): void {
   let node: Node | null = root.firstChild;
   while (node) {
     let descend = false;
-    if (node.nodeType === ELEMENT) {
+    if (node.nodeType === ELEMENT && SPECIAL.has((node as Element).localName)) {
+      // A replacement is walked like any node; placeholders (in `fenced`) are not descended.
+      node = replaceSpecial(node as Element, code > 0);
+    }
+    if (node.nodeType === ELEMENT && !fenced.has(node)) {
       const name = (node as Element).localName;
+      if (name === 'br') {
+        const prev = node.previousSibling;
+        if (prev && prev.nodeType === TEXT && /[ \t]$/.test((prev as Text).data)) backslashBreaks.add(node);
+      }
       if (name === 'pre') emptyPre(node as Element);
       else if (singleLine === 0 && code === 0 && INLINE_AFTER_BREAK.has(name)) inlines.push(node as Element);
       if (name !== 'pre' && node.firstChild) {

@@ -3,6 +3,10 @@
 /** The wrapper this folder parses answers into; not content. */
 export const ROOT_TAG = 'x-sftforge-root';
 
+/** Placeholders for math roots (math.ts), inline and display: they hold the TeX as Markdown. */
+export const MATH_INLINE_TAG = 'x-sftforge-math';
+export const MATH_BLOCK_TAG = 'x-sftforge-math-block';
+
 /** Inline elements a soft line break can precede (see the glued-break repair in text.ts). */
 export const INLINE_AFTER_BREAK = new Set(['code', 'a', 'strong', 'b', 'em', 'i', 'img', 'del', 's', 'kbd']);
 
@@ -17,5 +21,5 @@ export const BLOCK = new Set([
   'address', 'article', 'aside', 'blockquote', 'body', 'center', 'dd', 'details', 'dialog', 'dir', 'div',
   'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
   'header', 'hgroup', 'hr', 'li', 'main', 'menu', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table',
-  'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul', ROOT_TAG,
+  'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul', ROOT_TAG, MATH_BLOCK_TAG,
 ]);

@@ -16,7 +16,8 @@ const RENDERED = new Set(
     'svg path rect polyline line circle g ' +
     // KaTeX/MathML, which later UI versions emit for formulas
     'math semantics mrow mi mo mn ms mtext msup msub msubsup mfrac msqrt mroot mover munder ' +
-    'munderover mtable mtr mtd mspace mstyle annotation'
+    'munderover mtable mtr mtd mspace mstyle annotation annotation-xml menclose mpadded mphantom ' +
+    'mglyph mmultiscripts mprescripts none mlabeledtr merror maction'
   ).split(' '),
 );
 
@@ -26,13 +27,24 @@ const PRE_BLOCK = /<pre[\s>][\s\S]*?<\/pre>/gi;
 
 /** Does the converter treat `<name>` as an element (else it was typed, and becomes text)? */
 export function isRenderedTag(name: string): boolean {
-  return RENDERED.has(name.toLowerCase());
+  const n = name.toLowerCase();
+  // MathJax 3's custom elements (`<mjx-container>`, `<mjx-c>`…): no one types those.
+  return RENDERED.has(n) || n.startsWith('mjx-');
 }
 
+/** MathJax 2 keeps each formula's source in `<script type="math/tex…">`; any other script was typed. */
+const MATH_SCRIPT = /^<script\s[^>]*\btype\s*=\s*["']?math\/tex/i;
+
 function escapeSegment(html: string): string {
-  return html.replace(TAG_START, (match: string, _slash?: string, name?: string) =>
-    name !== undefined && isRenderedTag(name) ? match : '&lt;' + match.slice(1),
-  );
+  let mathScript = false; // inside a MathJax source script: its `</script>` is real
+  return html.replace(TAG_START, (match: string, slash: string | undefined, name: string | undefined, offset: number) => {
+    if (name !== undefined && name.toLowerCase() === 'script') {
+      if (!slash && !mathScript && MATH_SCRIPT.test(html.slice(offset, offset + 200))) return (mathScript = true), match;
+      if (slash && mathScript) return (mathScript = false), match;
+    }
+    if (mathScript) return match; // raw TeX (`x<y`): the parser reads a script's text as is
+    return name !== undefined && isRenderedTag(name) ? match : '&lt;' + match.slice(1);
+  });
 }
 
 /** `html` with typed tags escaped; `<pre>` blocks (the UI's code) are left exactly as they are. */

@@ -8,7 +8,7 @@ import { SECTORS, type OutputFormat, type Sector } from '../../generate/types.js
 import type { ProgressMode } from '../../generate/progress.js';
 import { floatOption, intOption } from '../options.js';
 import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
-import { runGenerateRank } from '../../exec/shard-generate.js';
+import { runGenerateRank } from '../../generate/run-rank.js';
 
 function sectorsOption(v: string): Sector[] {
   const parts = v.split(',').map((s) => s.trim()).filter(Boolean);

@@ -1,20 +1,25 @@
-/** `sftforge merge`: argument parsing only; the work is runMerge in src/exec/. */
+/** `sftforge merge PATH [-o OUT]`: joins the parts of a ranked run and runs the steps after them. */
 import type { Command } from 'commander';
-import { runMerge } from '../../exec/merge.js';
+import { mergeJob } from '../../exec/executor.js';
+import { loadJob } from '../../exec/merge.js';
+import { signalOnSigint } from '../options.js';
 
 export function register(program: Command): void {
   program
     .command('merge')
-    .description('Join the parts of a sharded clean/tokenize/stats/generate job (--num-shards, Slurm array, Kubernetes Indexed Job) once every rank has finished')
-    .argument('<path>', 'the -o path the ranks were given (e.g. out/clean.jsonl, out/dataset, out/stats.json), or the folder holding their parts')
-    .option('-o, --output <path>', 'merged output (default: the path the ranks were given)')
-    .option('--rejects <file>', 'clean/tokenize: merged quarantine (default beside the output)')
-    .option('--report <file>', 'clean: merged report (default OUTPUT.report.json); tokenize: also write the report here')
-    .option('--html <file>', 'stats: also write the HTML report')
-    .option('--no-verify', 'do not re-check the sha256 of every part against its rank marker')
-    .option('-q, --quiet', 'no table on stderr')
-    .action(async (path: string, o) => {
-      const { stage } = await runMerge({ path, output: o.output, rejects: o.rejects, report: o.report, html: o.html, verify: o.verify, quiet: o.quiet });
-      if (!o.quiet) process.stderr.write(`merge: ${stage} job at ${path} merged\n`);
+    .description('Join the parts of a job run as ranks (Slurm array, Kubernetes Indexed Job, --num-shards) into what one process writes')
+    .argument('<path>', "the folder holding the ranks' parts (the first writer's folder), or the output path the ranks were given")
+    .option('-o, --output <path>', "write the first writer's output here instead (its rejects and report follow it)")
+    .option('--no-verify', 'skip the sha256 check of the parts')
+    .option('-q, --quiet', 'no progress or table on stderr')
+    .action(async (path: string, o: { output?: string; verify: boolean; quiet?: boolean }) => {
+      const job = await loadJob(path, o.verify);
+      if (job.stage === 'generate') {
+        // Generation ranks write their own parts (journals and dialogues): src/generate/merge-ranks.ts joins them.
+        const { mergeGenerate } = await import('../../generate/merge-ranks.js');
+        await mergeGenerate(job.ranks, { output: o.output ?? job.ranks[0]!.defaultOutput(), quiet: o.quiet });
+        return;
+      }
+      await mergeJob({ path, output: o.output, verify: o.verify, quiet: o.quiet, signal: signalOnSigint() });
     });
 }

@@ -1,42 +1,65 @@
-/** `sftforge pipeline FILE`: runs a declarative pipeline's steps in order, in this process. */
+/** `sftforge pipeline FILE`: runs a pipeline file's stages (one pass, outputs committed together) and its subcommand steps, in order. */
 import type { Command } from 'commander';
-import { expand, loadPipeline } from '../../exec/pipeline-file.js';
 import { UsageError } from '../../core/errors.js';
+import { buildPipeline } from '../../core/pipeline.js';
+import { executeBuilt } from '../../exec/executor.js';
+import { loadPipelineFile } from '../../exec/pipeline-file.js';
+import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
+import { signalOnSigint } from '../options.js';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('pipeline')
-    .description('Run a pipeline file (pipelines/*.yaml): each step is a sftforge subcommand')
+    .description('Run a pipeline file (pipelines/*.yaml): steps of stages ({stage: NAME, ...options}, {branch: [...]}) and subcommands')
     .argument('<file>', 'pipeline YAML')
     .option('--set <key=value...>', 'set a pipeline variable (e.g. input=examples output=out)')
-    .option('--dry-run', 'print the commands without running them')
-    .action(async (file: string, o: { set?: string[]; dryRun?: boolean }) => {
-      const def = await loadPipeline(file);
-      const vars = { ...def.vars };
-      for (const kv of o.set ?? []) {
-        const i = kv.indexOf('=');
-        if (i <= 0) throw new UsageError(`--set ${kv}: expected KEY=VALUE`);
-        vars[kv.slice(0, i)] = kv.slice(i + 1);
+    .option('--workers <n>', 'worker threads for CPU-heavy stages (default: the cores this process may use)', (v) => positive('--workers', v))
+    .option('--dry-run', 'check the file and print the steps without running them')
+    .option('-q, --quiet', 'no progress or tables on stderr');
+  addShardOptions(cmd).action(async (file: string, o: { set?: string[]; dryRun?: boolean; quiet?: boolean; workers?: number; numShards?: number; shardIndex?: number }) => {
+    const set: Record<string, string> = {};
+    for (const kv of o.set ?? []) {
+      const i = kv.indexOf('=');
+      if (i <= 0) throw new UsageError(`--set ${kv}: expected KEY=VALUE`);
+      set[kv.slice(0, i)] = kv.slice(i + 1);
+    }
+    const loaded = await loadPipelineFile(file, set);
+    const shard = shardFromOptions(o);
+    const n = loaded.parts.length;
+    const signal = signalOnSigint();
+    for (const [k, part] of loaded.parts.entries()) {
+      const head = `[${loaded.name} ${k + 1}/${n}]`;
+      if (part.kind === 'skipped') {
+        process.stderr.write(`${head} ${part.label}: skipped (${part.message})\n`);
+        continue;
       }
-      // Imported here: program.ts imports this file, so a top-level import would be circular.
-      const { buildProgram } = await import('../program.js');
-      // A pipeline's steps read each other's whole outputs: inside a Slurm array or an Indexed Job
-      // they must not each become one rank with no merge between them (set SFTFORGE_SHARDING to override).
-      process.env.SFTFORGE_SHARDING ??= 'off';
-      for (const [k, step] of def.steps.entries()) {
-        const head = `[${def.name} ${k + 1}/${def.steps.length}] ${step.name}`;
-        if (step.if_env && !process.env[step.if_env]) {
-          process.stderr.write(`${head}: skipped (${step.skip_message ?? `${step.if_env} is not set`})\n`);
+      if (part.kind === 'command') {
+        process.stderr.write(`${head} ${part.step.name}: sftforge ${part.step.run.map(quote).join(' ')}\n`);
+        if (o.dryRun) continue;
+        if (shard && shard.count > 1) {
+          process.stderr.write(`${head} ${part.step.name}: not run by a rank (run it after sftforge merge)\n`);
           continue;
         }
-        const args = step.run.map((a) => expand(a, vars, file));
-        process.stderr.write(`${head}: sftforge ${args.map(quote).join(' ')}\n`);
-        if (o.dryRun) continue;
+        // Imported here: program.ts imports this file.
+        const { buildProgram } = await import('../program.js');
         const sub = buildProgram();
         sub.exitOverride();
-        await sub.parseAsync(args, { from: 'user' });
+        await sub.parseAsync(part.step.run, { from: 'user' });
+        continue;
       }
-    });
+      const built = await buildPipeline(part.spec, { whereOf: part.whereOf, file });
+      const stages = part.spec.steps.map((s) => ('branch' in s ? 'branch' : s.stage)).join(' → ');
+      process.stderr.write(`${head} stages: ${stages}\n`);
+      if (o.dryRun) continue;
+      await executeBuilt(built, { shard, workers: o.workers, quiet: o.quiet, signal, label: loaded.name });
+    }
+  });
+}
+
+function positive(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new UsageError(`${flag} ${v}: use a whole number from 1 to 1024`);
+  return n;
 }
 
 function quote(a: string): string {

@@ -1,15 +1,12 @@
-/** `sftforge tokenize`: argument parsing only; the work is runTokenize in src/format/. */
+/** `sftforge tokenize`: a preset pipeline — read → tokenize → (pack) → write_hf, or read → write_parquet_openchat. */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import type { InputFormat } from '../../core/types.js';
-import { runTokenize, type OutputFormat, type TokenizeOptions } from '../../format/run-tokenize.js';
-import type { ChunkMode } from '../../format/chunk.js';
-import type { TokenizeMode } from '../../format/pieces.js';
-import type { BackendChoice } from '../../format/tokenizer/index.js';
-import { intOption, signalOnSigint, inputFormatOption, INPUT_FORMAT_HELP } from '../options.js';
+import type { StepSpec } from '../../core/pipeline.js';
+import { execute } from '../../exec/executor.js';
 import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
-import { runTokenizeRank } from '../../exec/shard-tokenize.js';
+import { defined } from './clean.js';
+import { inputFormatOption, INPUT_FORMAT_HELP, intOption, positiveOption, signalOnSigint } from '../options.js';
 
 /** "500MB", "1.5GB", "200k" or a plain number of bytes. */
 export function sizeOption(v: string): number {
@@ -38,56 +35,87 @@ function oneOf<T extends string>(flag: string, v: string | undefined, allowed: r
   return v as T;
 }
 
+export function tokenizeSteps(inputs: string[], o: Record<string, any>): StepSpec[] {
+  const format = oneOf('--output-format', o.outputFormat ?? 'hf', ['hf', 'parquet-openchat', 'messages'] as const)!;
+  const hub = defined({ revision: o.tokenizerRevision, cache_dir: o.cacheDir, hub_url: o.hubUrl, offline: o.offline ? true : undefined });
+  const read: StepSpec = { stage: 'read', paths: inputs, ...defined({ format: o.inputFormat }) };
+  if (format === 'messages') return [read, { stage: 'write_messages', path: o.output, ...defined({ rejects: o.rejects, report: o.report }) }];
+  if (format === 'parquet-openchat') {
+    if (o.pack) throw new UsageError('--pack does not apply to --output-format parquet-openchat', "OpenChat's trainer packs batches itself");
+    return [
+      read,
+      {
+        stage: 'write_parquet_openchat',
+        path: `${String(o.output).replace(/[\\/]+$/, '')}/openchat`,
+        tokenizer: o.tokenizer,
+        template: o.template,
+        tokenize: oneOf('--tokenize', o.tokenize ?? 'segments', ['whole', 'segments'] as const),
+        rejects: o.rejects ?? `${String(o.output).replace(/[\\/]+$/, '')}.rejects.jsonl`,
+        ...defined({ report: o.report, epochs: o.epochs, seed: o.seed, model_type: o.modelType, crlft: o.crlft ? true : undefined, per_sequence_loss: o.perSequenceLoss ? true : undefined, max_context: o.maxContext }),
+        ...hub,
+      },
+    ];
+  }
+  const steps: StepSpec[] = [
+    read,
+    {
+      stage: 'tokenize',
+      tokenizer: o.tokenizer,
+      template: o.template,
+      max_len: o.maxLen,
+      chunk: oneOf('--chunk', o.chunk, ['split', 'truncate', 'drop'] as const),
+      tokenize: oneOf('--tokenize', o.tokenize ?? 'whole', ['whole', 'segments'] as const),
+      loss_weights: o.lossWeights === true,
+      workers: o.workers,
+      backend: oneOf('--tokenizer-backend', o.tokenizerBackend, ['auto', 'native', 'js'] as const),
+      ...defined({ template_kwargs: o.chatTemplateKwargs }),
+      ...hub,
+    },
+  ];
+  if (o.pack) steps.push({ stage: 'pack' });
+  steps.push({ stage: 'write_hf', path: o.output, ...defined({ rejects: o.rejects, report: o.report, shard_size: o.shardSize }) });
+  return steps;
+}
+
 export function register(program: Command): void {
   const cmd = program
     .command('tokenize')
     .description('Render conversations with a chat template, tokenize, mask (trained = replies + end markers, checked on every sample), fit to max-len and write HF datasets shards or OpenChat Parquet')
-    .argument('<input...>', 'cleaned conversations (ShareGPT JSON/JSONL, UltraChat, OpenAI messages); files or folders')
+    .argument('<input...>', 'cleaned conversations (ShareGPT JSON/JSONL, UltraChat, OpenAI messages, instruction formats); files or folders')
     .requiredOption('-o, --output <dir>', 'output folder (save_to_disk layout + sftforge.json)')
-    .requiredOption('--tokenizer <spec>', 'tokenizer: a folder with tokenizer.json, a bundled name (llama2: LLaMA/LLaMA-2, mistral: Mistral-7B, qwen3: Qwen3; see docs/TOKENIZERS.md), or a Hub repo id')
+    .requiredOption('--tokenizer <spec>', 'tokenizer: a folder with tokenizer.json (or tokenizer.model), a bundled name (llama2, mistral, qwen3; see docs/TOKENIZERS.md), or a Hub repo id (looked up in the Hugging Face cache first)')
     .requiredOption('--template <name>', 'chat template (e.g. openchat_3.5, vicuna_v1.1, llama-2, chatml, zephyr, tulu, ultralm, llama-3, hf)')
     .option('--chat-template-kwargs <json>', 'variables for --template hf, e.g. \'{"enable_thinking": false}\'', jsonObjectOption)
-    .option('--max-len <n>', 'most tokens per row', intOption, 2048)
+    .option('--max-len <n>', 'most tokens per row', positiveOption('--max-len', 10_000_000), 2048)
     .option('--chunk <mode>', 'over-long conversations: split (at rounds), truncate, or drop', 'split')
     .option('--pack', 'pack sequences into rows of max-len (first-fit-decreasing; position_ids restart per sequence)')
-    .option('--format <format>', 'hf (datasets save_to_disk) or parquet-openchat', 'hf')
-    .option('--workers <n>', 'worker threads (default 1: the Rust tokenizer already uses every core)', intOption, 1)
+    .option('--output-format <format>', 'hf (datasets save_to_disk), parquet-openchat (OpenChat trainer files) or messages (JSONL for TRL/axolotl)')
+    .option('--format <format>', 'deprecated spelling of --output-format')
+    .option('--workers <n>', 'worker threads (default 1: the Rust tokenizer already uses every core)', positiveOption('--workers', 1024), 1)
     .option('--loss-weights', 'also write loss_weights (the turn weight per trained token, OpenChat C-RLFT)')
-    .option('--tokenize <mode>', 'whole (the rendered string at once, as at inference) or segments (OpenChat: prefix, content, end marker apart)', 'whole')
+    .option('--tokenize <mode>', 'whole (the rendered string at once, as at inference) or segments (OpenChat: prefix, content, end marker apart); default whole, segments for parquet-openchat')
+    .option('--epochs <n>', 'parquet-openchat: epoch files PREFIX.0..N-1.parquet (default 5, as OpenChat trains)', positiveOption('--epochs', 1000))
+    .option('--seed <n>', 'parquet-openchat: shuffle seed (epoch e uses seed + e; default 42)', intOption)
+    .option('--model-type <key>', "parquet-openchat: OpenChat MODEL_CONFIG_MAP key (default: the one for the template and tokenizer)")
+    .option('--crlft', "parquet-openchat: C-RLFT, each record's model field picks its condition and weight (GPT-4: \"GPT4 Correct\", 1; GPT-3.5: \"GPT3\", 0.1)")
+    .option('--per-sequence-loss', 'parquet-openchat: weights divided by each sequence\'s token count, as OpenChat\'s option')
+    .option('--max-context <n>', "parquet-openchat: tokens kept per conversation (default the model type's context)", positiveOption('--max-context', 10_000_000))
     .option('--rejects <file>', 'quarantine JSONL (default OUTPUT.rejects.jsonl, beside the folder)')
     .option('--report <file>', 'also write the run report here (it is always in OUTPUT/sftforge.json)')
     .option('--shard-size <size>', 'bytes per Arrow shard (e.g. 500MB)', sizeOption)
     .option('--input-format <format>', INPUT_FORMAT_HELP, inputFormatOption('--input-format'))
     .option('--tokenizer-backend <backend>', 'auto (Rust binding, else pure JS), native or js', 'auto')
     .option('--tokenizer-revision <rev>', 'Hub revision of a repo-id tokenizer', undefined)
-    .option('--cache-dir <dir>', 'Hub tokenizer cache (default $SFTFORGE_CACHE/hub or ~/.cache/sftforge/hub)')
+    .option('--cache-dir <dir>', 'Hub tokenizer cache (default: the Hugging Face cache, then ~/.cache/sftforge/hub)')
     .option('--hub-url <url>', 'Hub endpoint (default https://huggingface.co)')
     .option('--offline', 'never download a tokenizer (also HF_HUB_OFFLINE=1)')
     .option('-q, --quiet', 'no progress or table on stderr');
   addShardOptions(cmd).action(async (inputs: string[], o) => {
-      const shard = shardFromOptions(o);
-      const options: TokenizeOptions = {
-        inputs,
-        output: o.output,
-        tokenizer: o.tokenizer,
-        template: o.template,
-        templateKwargs: o.chatTemplateKwargs,
-        maxLen: o.maxLen,
-        chunk: oneOf<ChunkMode>('--chunk', o.chunk, ['split', 'truncate', 'drop']),
-        pack: o.pack === true,
-        format: oneOf<OutputFormat>('--format', o.format, ['hf', 'parquet-openchat']),
-        workers: o.workers,
-        lossWeights: o.lossWeights === true,
-        tokenize: oneOf<TokenizeMode>('--tokenize', o.tokenize, ['whole', 'segments']),
-        rejects: o.rejects,
-        report: o.report,
-        shardSize: o.shardSize,
-        inputFormat: o.inputFormat as InputFormat | undefined,
-        backend: oneOf<BackendChoice>('--tokenizer-backend', o.tokenizerBackend, ['auto', 'native', 'js']),
-        hub: { cacheDir: o.cacheDir, hubUrl: o.hubUrl, offline: o.offline === true, revision: o.tokenizerRevision },
-        quiet: o.quiet === true,
-        signal: signalOnSigint(),
-      };
-      await (shard ? runTokenizeRank(options, shard) : runTokenize(options));
-    });
+    if (o.format !== undefined) {
+      process.stderr.write('sftforge: tokenize --format is deprecated: use --output-format\n');
+      o.outputFormat ??= o.format;
+    }
+    const steps = tokenizeSteps(inputs, o);
+    await execute({ name: 'tokenize', steps }, { shard: shardFromOptions(o), quiet: o.quiet, signal: signalOnSigint() });
+  });
 }

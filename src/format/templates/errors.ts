@@ -14,6 +14,8 @@ export type TemplateErrorReason =
   | 'template_render_error'
   /** Spans could not be derived exactly for an `hf` template (content transformed, duplicated, dropped). */
   | 'template_span_mismatch'
+  /** A tool turn or an assistant tool call, in a built-in template that has no way to write them (use `hf`). */
+  | 'unsupported_role'
   /** Content holds the private sentinel/marker characters (U+FDD0..U+FDD3) the `hf` span derivation uses. */
   | 'reserved_characters';
 

@@ -27,6 +27,9 @@ import type { Rendered, Span, TrainedSpan } from './types.js';
 export interface HfMessage {
   role: string;
   content: string;
+  /** Assistant function calls and a tool result's function name, passed to the template as is. */
+  tool_calls?: unknown[];
+  name?: string;
   /** Index of the input turn this message renders; undefined for text the caller added (systemPrompt). */
   turn?: number;
 }
@@ -53,8 +56,28 @@ function renderText(inp: DeriveInput, messages: readonly HfMessage[], addGen: bo
   return inp.program.render({ ...inp.context, messages: toContext(messages), add_generation_prompt: addGen }, inp.now);
 }
 
+/**
+ * A tool-call turn with empty content keeps its '' (templates branch on `content` being empty,
+ * e.g. Qwen3 writes a newline before `<tool_call>` only after text); its place is found instead
+ * from the render of the messages before it with the generation prompt (placedByPrefix).
+ */
+const placedByPrefix = (m: HfMessage) => m.turn !== undefined && m.content === '' && (m.tool_calls?.length ?? 0) > 0;
+
 function withSentinels(messages: readonly HfMessage[]): HfMessage[] {
-  return messages.map((m, k) => (m.turn === undefined ? m : { ...m, content: sentinel(k) }));
+  return messages.map((m, k) => (m.turn === undefined || placedByPrefix(m) ? m : { ...m, content: sentinel(k) }));
+}
+
+/** Start of an empty tool-call reply: right after the assistant header the template opens it with. */
+function prefixStart(inp: DeriveInput, realText: string, k: number): number {
+  const before = renderText(inp, inp.messages.slice(0, k), true).text;
+  if (realText.startsWith(before)) return before.length;
+  const plain = renderText(inp, inp.messages.slice(0, k), false).text;
+  if (realText.startsWith(plain)) return plain.length;
+  throw new TemplateSpanError(
+    inp.label,
+    `turn ${inp.messages[k]!.turn} (a tool call) cannot be located: the messages before it do not render as a prefix`,
+    'quarantine the sample',
+  );
 }
 
 /** Puts the real contents back for the sentinels; returns the text and where each content landed. */
@@ -92,6 +115,11 @@ function contentSpans(inp: DeriveInput, realText: string, sentinelText: string):
   const spans: Span[] = [];
   inp.messages.forEach((m, k) => {
     if (m.turn === undefined) return;
+    if (placedByPrefix(m)) {
+      const start = prefixStart(inp, realText, k);
+      spans.push({ start, end: start, turn: m.turn, role: inp.turns[m.turn]!.role });
+      return;
+    }
     const starts = at.get(k) ?? [];
     if (starts.length !== 1) {
       throw new TemplateSpanError(
@@ -128,14 +156,24 @@ function derivedTrained(inp: DeriveInput, text: string, content: Span[], sentine
     const gap = text.slice(span.end, next ? next.start : text.length);
     // The conversation cut after the last message is the whole one: reuse its sentinel render.
     const whole = k === inp.messages.length - 1 && !inp.addGenerationPrompt;
-    const prefix = whole ? sentinelText : renderText(inp, withSentinels(inp.messages.slice(0, k + 1)), false).text;
-    const at = prefix.indexOf(sentinel(k));
-    if (at < 0) {
-      throw new TemplateSpanError(inp.label, `turn ${m.turn} is not rendered when the conversation ends with it`);
+    let n: number;
+    if (placedByPrefix(m)) {
+      // No sentinel to find. The render cut after this reply ends with the reply's region (what a
+      // template writes before the reply may differ when it is last: Qwen3's empty think block),
+      // so the region is the longest start of the gap that ends the cut render.
+      const cut = renderText(inp, inp.messages.slice(0, k + 1), false).text;
+      n = Math.min(gap.length, cut.length);
+      while (n > 0 && !cut.endsWith(gap.slice(0, n))) n--;
+    } else {
+      const prefix = whole ? sentinelText : renderText(inp, withSentinels(inp.messages.slice(0, k + 1)), false).text;
+      const at = prefix.indexOf(sentinel(k));
+      if (at < 0) {
+        throw new TemplateSpanError(inp.label, `turn ${m.turn} is not rendered when the conversation ends with it`);
+      }
+      const tail = prefix.slice(at + sentinel(k).length).replace(SENTINEL, '');
+      n = firstDifference(tail, gap);
+      if (n < tail.length) n = cutBack(tail.slice(0, n), inp.endTokens);
     }
-    const tail = prefix.slice(at + sentinel(k).length).replace(SENTINEL, '');
-    let n = firstDifference(tail, gap);
-    if (n < tail.length) n = cutBack(tail.slice(0, n), inp.endTokens);
     let end = span.end + n;
     while (end > span.end && isSpace(text[end - 1])) end--;
     trained.push({ start: span.start, end, turn: m.turn, role: 'assistant', weight: inp.turns[m.turn]!.weight ?? 1 });

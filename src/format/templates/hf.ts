@@ -54,6 +54,8 @@ export class HfChatTemplate implements ChatTemplate {
   readonly generationBlocks: boolean;
   private readonly program: ChatTemplateProgram;
   private readonly context: Record<string, unknown>;
+  /** transformers picks `tool_use` from a named list when tools are given: the program for that case. */
+  private toolProgram: ChatTemplateProgram | undefined;
 
   constructor(private readonly opts: TemplateOptions) {
     if (opts.chatTemplate === undefined) {
@@ -81,20 +83,33 @@ export class HfChatTemplate implements ChatTemplate {
   }
 
   render(turns: readonly Turn[], ro: RenderOptions = {}): Rendered {
-    const messages: HfMessage[] = turns.map((t, i) => ({ role: t.role, content: t.content, turn: i }));
+    const messages: HfMessage[] = turns.map((t, i) => {
+      const m: HfMessage = { role: t.role, content: t.content, turn: i };
+      if (t.tool_calls?.length) m.tool_calls = t.tool_calls;
+      if (t.name !== undefined) m.name = t.name;
+      return m;
+    });
+    const tools = ro.tools?.length ? ro.tools : undefined;
     if (this.opts.systemPrompt !== undefined && turns[0]?.role !== 'system') {
       messages.unshift({ role: 'system', content: this.opts.systemPrompt });
     }
     return deriveSpans({
       label: this.name,
-      program: this.program,
-      context: this.context,
+      program: tools ? this.programForTools() : this.program,
+      context: tools ? { ...this.context, tools } : this.context,
       messages,
       turns,
       addGenerationPrompt: ro.addGenerationPrompt ?? false,
       now: this.opts.now,
       endTokens: this.specialTokens,
     });
+  }
+
+  private programForTools(): ChatTemplateProgram {
+    const { chatTemplate, templateName, extraContext } = this.opts;
+    if (typeof chatTemplate === 'string' || templateName !== undefined || extraContext?.tools != null) return this.program;
+    this.toolProgram ??= new ChatTemplateProgram(selectChatTemplate(chatTemplate!, { hasTools: true }).source, this.name);
+    return this.toolProgram;
   }
 }
 

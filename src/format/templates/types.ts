@@ -35,6 +35,8 @@ export interface Rendered {
 export interface RenderOptions {
   /** Append the header that opens an assistant reply (for prompts / the prefix check). */
   addGenerationPrompt?: boolean;
+  /** The conversation's tool definitions (`Conversation.tools`): `hf` passes them as the template's `tools`. */
+  tools?: readonly unknown[];
 }
 
 export interface ChatTemplate {

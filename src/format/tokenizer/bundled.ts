@@ -94,7 +94,7 @@ async function materialize(name: string, b: (typeof BUILT)[string], o: BundledOp
  * Atomic like io/atomic.ts, with a temporary name unique across hosts: shards of one run on
  * several machines may fill a shared (NFS) cache at once, and their pids can coincide.
  */
-async function writeShared(path: string, text: string): Promise<void> {
+export async function writeShared(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${randomUUID()}`;
   try {
@@ -105,11 +105,11 @@ async function writeShared(path: string, text: string): Promise<void> {
   }
 }
 
-function sameContent(path: string, text: string): boolean {
+export function sameContent(path: string, text: string): boolean {
   return existsSync(path) && readFileSync(path, 'utf8') === text;
 }
 
-function safeUser(): string {
+export function safeUser(): string {
   try {
     return String(userInfo().uid);
   } catch {

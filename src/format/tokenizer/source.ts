@@ -10,6 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import { BUNDLED_NAMES, BUNDLED_PACKAGES, type BundledOptions, resolveBundled } from './bundled.js';
 import { TokenizerLoadError } from './errors.js';
 import { fetchHubTokenizer, type HubOptions } from './hub.js';
+import { findInHfCache } from './hf-cache.js';
+import { convertSentencePiece } from './spm-files.js';
 
 export interface TokenizerFiles {
   /** What the user passed (recorded in the manifest). */
@@ -32,12 +34,15 @@ const REPO_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
 /** A local path wins over a bundled name (a folder called `llama2` in the working directory is used as is). */
 export async function resolveTokenizer(spec: string, hub: HubOptions = {}, bundled: BundledOptions = {}): Promise<TokenizerFiles> {
   const local = resolve(spec);
-  if (existsSync(local)) return fromLocal(spec, local);
+  if (existsSync(local)) return fromLocalOrSpm(spec, local, bundled);
   const files = await resolveBundled(spec, bundled);
   if (files) return files;
   if (REPO_ID.test(spec)) {
+    // What transformers already downloaded is used as it is, without the network.
+    const cached = findInHfCache(spec, hub.revision);
+    if (cached) return fromLocalOrSpm(spec, cached, bundled);
     const dir = await fetchHubTokenizer(spec, hub);
-    return fromLocal(spec, dir);
+    return fromLocalOrSpm(spec, dir, bundled);
   }
   throw new TokenizerLoadError(
     `--tokenizer ${spec}: no such folder, not a bundled tokenizer (${BUNDLED_NAMES.join(', ')}), and not a Hub repo id (owner/name)`,
@@ -45,11 +50,21 @@ export async function resolveTokenizer(spec: string, hub: HubOptions = {}, bundl
   );
 }
 
+/** A folder with only a SentencePiece tokenizer.model is converted (sentencepiece.ts) into a cache folder. */
+async function fromLocalOrSpm(spec: string, path: string, bundled: BundledOptions): Promise<TokenizerFiles> {
+  const dir = statSync(path).isDirectory() ? path : dirname(path);
+  const isModelFile = !statSync(path).isDirectory() && path.endsWith('.model');
+  if (isModelFile || (!existsSync(join(dir, 'tokenizer.json')) && existsSync(join(dir, 'tokenizer.model')))) {
+    return convertSentencePiece(spec, isModelFile ? path : join(dir, 'tokenizer.model'), bundled);
+  }
+  return fromLocal(spec, path);
+}
+
 function fromLocal(spec: string, path: string): TokenizerFiles {
   const dir = statSync(path).isDirectory() ? path : dirname(path);
   const tokenizer = statSync(path).isDirectory() ? join(path, 'tokenizer.json') : path;
   if (!existsSync(tokenizer)) {
-    throw new TokenizerLoadError(`${dir}: has no tokenizer.json`, 'save the tokenizer with transformers (tokenizer.save_pretrained(DIR)), which writes tokenizer.json');
+    throw new TokenizerLoadError(`${dir}: has no tokenizer.json (nor a SentencePiece tokenizer.model)`, 'save the tokenizer with transformers (tokenizer.save_pretrained(DIR)), which writes tokenizer.json');
   }
   const opt = (name: string) => (existsSync(join(dir, name)) ? join(dir, name) : undefined);
   return { spec, tokenizer, config: opt('tokenizer_config.json'), specialTokensMap: opt('special_tokens_map.json') };

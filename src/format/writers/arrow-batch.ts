@@ -73,8 +73,17 @@ export function buildBatch(schema: Schema, c: Columns, rows: readonly OutRow[]):
         children.push(listData(f.type as List<Utf8>, utf8Data(all), rows.map((r) => r.seq_ids?.length ?? 0)));
         break;
       }
+      case 'attention_mask':
+        children.push(numList(f.type, rows.map((r) => new Int32Array(r.input_ids.length).fill(1))));
+        break;
+      case 'assistant_masks':
+        children.push(numList(f.type, rows.map((r) => assistantMask(r.labels))));
+        break;
+      case 'seq_lengths':
+        children.push(numList(f.type, rows.map((r) => r.seq_lens ?? missing(f.name, c))));
+        break;
       default: {
-        const key = f.name as 'input_ids' | 'labels' | 'loss_weights' | 'position_ids' | 'seq_lens';
+        const key = f.name as 'input_ids' | 'labels' | 'loss_weights' | 'position_ids';
         children.push(numList(f.type, rows.map((r) => r[key] ?? missing(f.name, c))));
       }
     }
@@ -83,13 +92,21 @@ export function buildBatch(schema: Schema, c: Columns, rows: readonly OutRow[]):
   return new RecordBatch(schema, struct);
 }
 
+/** 1 where the token is trained (label kept), else 0: labels and mask never disagree. */
+export function assistantMask(labels: Int32Array): Int32Array {
+  const m = new Int32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) m[i] = labels[i] === -100 ? 0 : 1;
+  return m;
+}
+
 function missing(name: string, c: Columns): never {
   throw new Error(`row without ${name} written to a dataset with columns ${JSON.stringify(c)}`);
 }
 
 /** Bytes a row adds to a shard (values only; offsets and framing are small): decides shard rollover. */
 export function rowBytes(r: OutRow): number {
-  let n = r.id.length + 8 + 4 * (r.input_ids.length + r.labels.length);
+  // ids, labels, attention_mask, assistant_masks.
+  let n = r.id.length + 8 + 4 * (r.input_ids.length + r.labels.length) * 2;
   if (r.loss_weights) n += 4 * r.loss_weights.length;
   if (r.position_ids) n += 4 * r.position_ids.length;
   if (r.seq_lens) n += 4 * r.seq_lens.length;

@@ -14,9 +14,18 @@ import { Field, Float32, Int32, List, Schema, Utf8, type DataType } from 'apache
 export interface Columns {
   /** `loss_weights` (float32 per token). */
   lossWeights: boolean;
-  /** Packed rows: `position_ids`, `seq_lens`, `seq_ids`. */
+  /** Packed rows: `position_ids`, `seq_lengths`, `seq_ids`. */
   packed: boolean;
 }
+
+/**
+ * Trainer columns besides ids and labels: `attention_mask` (all ones; axolotl's pre-tokenized
+ * format needs it) and `assistant_masks` (1 where trained: TRL's name, transformers'
+ * `return_assistant_tokens_mask`). Packed rows add `position_ids` restarting at every sequence and
+ * `seq_lengths`, the column TRL's SFTTrainer keeps (signature columns input_ids, labels,
+ * seq_lengths) and its padding-free collator turns into per-sequence position_ids.
+ */
+export const SEQ_LENGTHS = 'seq_lengths';
 
 type Dtype = 'string' | 'int32' | 'float32';
 type Feature = { dtype: Dtype; _type: 'Value' } | { feature: Feature; length: -1; _type: 'Sequence' };
@@ -30,9 +39,11 @@ export function columnFeatures(c: Columns): [string, Feature][] {
     ['id', value('string')],
     ['input_ids', seq(value('int32'))],
     ['labels', seq(value('int32'))],
+    ['attention_mask', seq(value('int32'))],
+    ['assistant_masks', seq(value('int32'))],
   ];
   if (c.lossWeights) cols.push(['loss_weights', seq(value('float32'))]);
-  if (c.packed) cols.push(['position_ids', seq(value('int32'))], ['seq_lens', seq(value('int32'))], ['seq_ids', seq(value('string'))]);
+  if (c.packed) cols.push(['position_ids', seq(value('int32'))], [SEQ_LENGTHS, seq(value('int32'))], ['seq_ids', seq(value('string'))]);
   return cols;
 }
 

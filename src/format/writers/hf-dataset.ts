@@ -98,20 +98,22 @@ export class HfDatasetWriter {
       await rename(s.file, join(this.dir, file));
       shards.push({ ...s, file });
     }
-    const keep = new Set(shards.map((s) => s.file));
-    // Shards of an earlier run (more of them, or left half-written by a crash) would be read by
-    // load_dataset("arrow", data_dir=...) along with ours.
-    for (const f of await readdir(this.dir)) {
-      if ((SHARD_RE.test(f) && !keep.has(f)) || STRAY_RE.test(f)) await rm(join(this.dir, f), { force: true });
-    }
     const features = hfFeatures(this.columns);
     const fingerprint = createHash('sha256')
       .update(JSON.stringify(features))
       .update(shards.map((s) => s.sha256).join(','))
       .digest('hex')
       .slice(0, 16);
+    // The metadata first: a crash (or a full disk) after this point leaves state.json naming
+    // the new shards, all present; stale ones are only removed once it is in place.
     await writeFileAtomic(join(this.dir, 'dataset_info.json'), JSON.stringify(datasetInfo(features), null, 2) + '\n');
     await writeFileAtomic(join(this.dir, 'state.json'), JSON.stringify(stateJson(shards, fingerprint), null, 2) + '\n');
+    const keep = new Set(shards.map((s) => s.file));
+    // Shards of an earlier run (more of them, or left half-written by a crash) would be read by
+    // load_dataset("arrow", data_dir=...) along with ours.
+    for (const f of await readdir(this.dir)) {
+      if ((SHARD_RE.test(f) && !keep.has(f)) || STRAY_RE.test(f)) await rm(join(this.dir, f), { force: true });
+    }
     return { shards, rows: this.rows, features, fingerprint };
   }
 

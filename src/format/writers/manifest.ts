@@ -33,6 +33,8 @@ export interface TokenizedManifest {
   added_tokens: AddedTokenInfo[];
   /** len(vocab) after added tokens: the embedding size a trainer must resize to (at least). */
   vocab_size: number;
+  /** parquet-openchat: the MODEL_CONFIG_MAP key, epoch files and OpenChat's conversation JSONL. */
+  openchat?: { model_type: string; epochs: number; jsonl: string };
 }
 
 export type DeterministicReport = Pick<ReportJson, 'stage' | 'records_in' | 'records_out' | 'rejects' | 'repairs' | 'counters' | 'bytes_in'>;

@@ -1,0 +1,88 @@
+// Runs one whole process and measures it: wall time, user+sys CPU (the process and every child it
+// waited for, from /usr/bin/time), the largest single process's peak RSS (ru_maxrss), and the
+// peak of the summed RSS of the whole process tree, sampled from /proc every 50 ms (FastChat's
+// default mode is one process per core; the sum is what the machine has to hold).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const TIME = '/usr/bin/time';
+
+function children(pid) {
+  const out = [];
+  let tasks = [];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const t of tasks) {
+    try {
+      for (const c of readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ')) if (c.trim()) out.push(Number(c));
+    } catch {
+      /* the task ended meanwhile */
+    }
+  }
+  return out;
+}
+
+function rssKb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Sum of VmRSS over pid and its descendants, minus /usr/bin/time itself (the root). */
+function treeRssKb(root) {
+  let sum = 0;
+  const stack = children(root);
+  while (stack.length) {
+    const p = stack.pop();
+    sum += rssKb(p);
+    stack.push(...children(p));
+  }
+  return sum;
+}
+
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{env?: Record<string,string>, cwd?: string, stdout?: 'ignore'|'pipe'}} [o]
+ * @returns {Promise<{wall:number, cpu:number, user:number, sys:number, maxRssMiB:number, treeRssMiB:number, code:number, stderr:string, stdout:string}>}
+ */
+export async function measure(cmd, args, o = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-peers-'));
+  const tfile = join(dir, 'time');
+  const t0 = performance.now();
+  const child = spawn(TIME, ['-f', '%e %U %S %M', '-o', tfile, cmd, ...args], {
+    env: { ...process.env, ...(o.env ?? {}) },
+    cwd: o.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  let peak = 0;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, treeRssKb(child.pid));
+  }, 50);
+  const code = await new Promise((res) => child.on('close', (c) => res(c ?? -1)));
+  const wall = (performance.now() - t0) / 1000;
+  clearInterval(timer);
+  const [, user, sys, maxKb] = readFileSync(tfile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  rmSync(dir, { recursive: true, force: true });
+  if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${stderr.slice(-2000)}`);
+  return { wall, user, sys, cpu: user + sys, maxRssMiB: maxKb / 1024, treeRssMiB: Math.max(peak, maxKb) / 1024, code, stderr, stdout };
+}
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+export const range = (xs) => [Math.min(...xs), Math.max(...xs)];
+export const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');

@@ -1,0 +1,52 @@
+/**
+ * `clean`: the per-record rules of a ShareGPT-style dump — HTML answers to Markdown, repairs
+ * (leading assistant turn, trailing user turn, whitespace, UI artifacts) and the rules that reject
+ * (alternation, empty or error turns, too short, too deep). The work runs on worker threads in
+ * ordered batches, so the output is the same whatever the number of workers.
+ */
+import { z } from 'zod';
+import { defineStage } from '../../core/registry.js';
+import type { Item } from '../../core/stage.js';
+import { isReject, type RawRecord } from '../../core/types.js';
+import { orderedMap } from '../../exec/pool.js';
+import { cleanBatch, crashedClean, type CleanedItem } from '../clean-batch.js';
+import type { CleanOptions } from '../clean-conversation.js';
+
+const Options = z
+  .object({
+    /** Deepest HTML nesting accepted (reject `too_deep`). */
+    max_depth: z.number().int().min(1).max(100_000).optional(),
+    /** Fewest characters per conversation (reject `too_short`). */
+    min_chars: z.number().int().min(0).optional(),
+    /** Worker threads (default: the cores this process may use). */
+    workers: z.number().int().min(1).max(256).optional(),
+  })
+  .strict();
+
+export default defineStage({
+  name: 'clean',
+  description: 'HTML answers to Markdown, repairs, and the rules that reject (alternation, empty/error turns, too short, too deep)',
+  kind: 'clean',
+  options: Options,
+  scope: 'record',
+  raw: true,
+  create(o) {
+    const shared: CleanOptions = { maxDepth: o.max_depth, minChars: o.min_chars };
+    return {
+      name: 'clean',
+      async *run(input, ctx) {
+        const workers = o.workers ?? ctx.workers;
+        const out = orderedMap<Item, CleanedItem>(
+          input,
+          { workers, module: 'exec/clean-worker', name: 'clean', shared, onCrash: (item, err) => crashedClean(item as RawRecord, err) },
+          (batch, sh) => cleanBatch(batch as RawRecord[], sh as CleanOptions),
+          (r) => (isReject(r) ? 64 : ((r as RawRecord).text?.length ?? 1024)),
+        );
+        for await (const it of out) {
+          if (it.repairs) for (const r of it.repairs) ctx.stats.repair(r);
+          yield it.out;
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,134 @@
+/**
+ * `write_hf`: tokenized rows as the folder `datasets.save_to_disk` writes — Arrow stream shards,
+ * `dataset_info.json`, `state.json` — plus `sftforge.json` (how the rows were made, rows and
+ * sha256 per shard, the report) and a `tokenizer_config.json` fragment (the chat template and
+ * special tokens they were made with). Records routed to splits (the `split` stage) become a
+ * `DatasetDict` folder: one dataset per split and `dataset_dict.json`.
+ */
+import { mkdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { defineStage } from '../../core/registry.js';
+import { isReject } from '../../core/types.js';
+import { writeFileAtomic } from '../../io/atomic.js';
+import { resolveAs } from '../../io/stages/write_jsonl.js';
+import { packageRoot } from '../../exec/paths.js';
+import { readTokenizerConfig } from '../setup.js';
+import type { OutRow } from '../writers/arrow-batch.js';
+import { HfDatasetWriter, type HfDatasetSummary } from '../writers/hf-dataset.js';
+import { reportWithoutTimings, type TokenizedManifest } from '../writers/manifest.js';
+import { TOKENIZER_CONFIG, tokenizerConfigFragment } from '../writers/tokenizer-config.js';
+import type { TokenizeInfo, TokenizeStage } from './tokenize.js';
+
+const Options = z
+  .object({
+    /** The dataset folder. */
+    path: z.string().min(1),
+    /** Bytes per Arrow shard (default 500 MB). */
+    shard_size: z.number().int().min(1).optional(),
+    /** Quarantine JSONL (default PATH.rejects.jsonl beside the folder; false: none). */
+    rejects: z.union([z.string().min(1), z.literal(false)]).optional(),
+    /** Report JSON (default none: the report is in sftforge.json; a path writes it there too). */
+    report: z.union([z.string().min(1), z.literal(false)]).optional(),
+  })
+  .strict();
+
+export default defineStage({
+  name: 'write_hf',
+  description: 'tokenized rows as a datasets.save_to_disk folder (Arrow stream shards) with sftforge.json; splits → DatasetDict',
+  kind: 'format',
+  options: Options,
+  scope: 'global',
+  output(o, env) {
+    const path = resolveAs(env.cwd, o.path).replace(/[\\/]+$/, '');
+    return {
+      path,
+      rejects: o.rejects === false ? undefined : o.rejects !== undefined ? resolveAs(env.cwd, o.rejects) : `${path}.rejects.jsonl`,
+      report: o.report ? resolveAs(env.cwd, o.report) : undefined,
+    };
+  },
+  create(o, env) {
+    const dir = resolveAs(env.cwd, o.path).replace(/[\\/]+$/, '');
+    const up = [...env.upstream].reverse();
+    const tok = (up.find((u) => u.name === 'tokenize')?.stage as TokenizeStage | undefined)?.info;
+    if (!tok) throw new Error('write_hf writes tokenized rows: put a tokenize step before it');
+    const packed = up.some((u) => u.name === 'pack');
+    const columns = { lossWeights: tok.options.loss_weights, packed };
+    return {
+      name: 'write_hf',
+      async *run(input, ctx) {
+        const writers = new Map<string, HfDatasetWriter>();
+        const writerFor = async (split: string | undefined) => {
+          const key = split ?? '';
+          let w = writers.get(key);
+          if (!w) {
+            if (split !== undefined && writers.has('')) throw new Error(`write_hf ${dir}: some rows have a split and some do not`);
+            const d = split === undefined ? dir : join(dir, split);
+            await mkdir(d, { recursive: true });
+            w = new HfDatasetWriter(d, columns, { shardBytes: o.shard_size });
+            writers.set(key, w);
+          }
+          return w;
+        };
+        ctx.outputs.add({
+          prepare: async () => {
+            if (writers.size === 0) await writerFor(undefined);
+            const splits = [...writers.keys()].filter((k) => k !== '').sort();
+            const report = ctx.finalReport?.();
+            for (const [key, w] of [...writers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+              const done = await w.finish();
+              await writeManifest(w.dir, tok, packed, done, report);
+              void key;
+            }
+            if (splits.length) await writeFileAtomic(join(dir, 'dataset_dict.json'), JSON.stringify({ splits }) + '\n');
+          },
+          commit: async () => undefined,
+          abort: async () => {
+            for (const w of writers.values()) await w.abort();
+          },
+        });
+        for await (const it of input) {
+          if (!isReject(it)) {
+            const row = it as OutRow & { split?: string };
+            await (await writerFor(row.split)).write(row);
+          }
+          yield it;
+        }
+      },
+    };
+  },
+});
+
+async function writeManifest(dir: string, tok: TokenizeInfo, packed: boolean, done: HfDatasetSummary, report: Parameters<typeof reportWithoutTimings>[0] | undefined): Promise<void> {
+  const o = tok.options;
+  const manifest: TokenizedManifest = {
+    sftforge_version: version(),
+    kind: 'tokenized',
+    format: 'hf',
+    template: o.template,
+    tokenizer: o.tokenizer,
+    tokenizer_sha256: tok.built.tokenizer.sha256,
+    max_len: o.max_len,
+    chunk: o.chunk,
+    pack: packed,
+    tokenize: o.tokenize,
+    loss_weights: o.loss_weights,
+    rows: done.rows,
+    shards: done.shards,
+    features: done.features,
+    fingerprint: done.fingerprint,
+    report: report ? reportWithoutTimings(report) : (undefined as never),
+    added_tokens: tok.built.tokenizer.spec.added.map((t) => ({ content: t.content, id: t.id, appended: t.appended })),
+    vocab_size: tok.built.tokenizer.spec.vocabSize,
+  };
+  await writeFileAtomic(join(dir, 'sftforge.json'), JSON.stringify(manifest, null, 2) + '\n');
+  const fragment = tokenizerConfigFragment({ template: o.template, config: await readTokenizerConfig(tok.files), tokenizer: tok.built.tokenizer, templateSpecials: tok.built.template.specialTokens });
+  await writeFileAtomic(join(dir, TOKENIZER_CONFIG), JSON.stringify(fragment, null, 2) + '\n');
+}
+
+let cached: string | undefined;
+export function version(): string {
+  cached ??= (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  return cached;
+}

@@ -1,0 +1,172 @@
+/**
+ * The input formats: their snake_case names and aliases, detection from a record, and the two
+ * entry points the read and mix stages call: `convertRecord` (one parsed value → conversations
+ * or rejects) and `convertFile` (a whole file, for formats that need it and for mixing).
+ */
+import { UsageError } from '../../core/errors.js';
+import type { Conversation, RejectMarker, SourcePos } from '../../core/types.js';
+import { convertAlpaca } from './alpaca.js';
+import { convertBaize } from './baize.js';
+import { convertChatgptExport } from './chatgpt_export.js';
+import { convertCot } from './cot.js';
+import { convertDolly } from './dolly.js';
+import { convertFlan } from './flan.js';
+import { convertLima } from './lima.js';
+import { PyRandom } from './mt19937.js';
+import { convertOasst } from './oasst.js';
+import { convertOasstMessages } from './oasst_messages.js';
+import { convertOpenOrca } from './open_orca.js';
+import { convertPromptCompletion } from './prompt_completion.js';
+import { convertScience } from './science.js';
+import { convertSelfInstruct } from './self_instruct.js';
+import { convertSuperNi } from './super_ni.js';
+import { convertMessages, convertShareGptTools, hasTools } from './tools.js';
+import { bad, type Converted, type FormatOptions, isObj, type RecordConverter, typeName } from './types.js';
+import { convertUnnatural } from './unnatural.js';
+import { readValues, type ValueLayout } from './values.js';
+import { convertWizardlm } from './wizardlm.js';
+
+export type { FormatOptions, Converted, RecordConverter } from './types.js';
+export { readValues, type SourcedValue } from './values.js';
+export { readTable, tableKind } from './table.js';
+
+export interface FormatDef {
+  name: string;
+  aliases: readonly string[];
+  /** One line for `--help` and docs. */
+  description: string;
+  convert: RecordConverter;
+  /** How the file is read when not by extension: `object` = one JSON value for the whole file. */
+  layout?: ValueLayout;
+  /** Read by sftforge's page reader (HTML): read.ts, not convertFile. */
+  pages?: boolean;
+}
+
+const sharegpt: RecordConverter = (v, s, o) => convertMessages('sharegpt', v, s, o);
+
+export const FORMATS: readonly FormatDef[] = [
+  { name: 'sharegpt', aliases: ['sharegpt-jsonl', 'sharegpt_jsonl', 'vicuna'], description: 'ShareGPT {conversations:[{from, value}]}; tool turns (function_call/observation) and `tools` too', convert: sharegpt },
+  { name: 'sharegpt_pages', aliases: ['sharegpt-pages'], description: 'saved ShareGPT HTML pages (read.ts)', convert: sharegpt, pages: true },
+  { name: 'sharegpt_tools', aliases: ['glaive_toolcall', 'tool_sharegpt', 'llamafactory_tools'], description: 'ShareGPT with function_call/observation turns and a `tools` list (LLaMA-Factory)', convert: (v, s, o) => (isObj(v) ? convertShareGptTools(v, s, o) : [bad(v, s, `the record is ${typeName(v)}, not an object`)]) },
+  { name: 'openai', aliases: ['messages', 'openai_messages', 'open_instruct', 'tulu'], description: 'OpenAI chat {messages:[{role, content}]} (open-instruct output too); tool_calls/tool roles kept', convert: (v, s, o) => convertMessages('openai', v, s, o) },
+  { name: 'ultrachat', aliases: [], description: 'UltraChat {id, data:[u, a, ...]}', convert: (v, s, o) => convertMessages('ultrachat', v, s, o) },
+  { name: 'alpaca', aliases: ['stanford_alpaca', 'gpt4_alpaca', 'code_alpaca', 'chinese_alpaca'], description: 'Alpaca {instruction, input, output}', convert: convertAlpaca },
+  { name: 'dolly', aliases: ['databricks_dolly'], description: 'Dolly {instruction, context, response, category}', convert: convertDolly },
+  { name: 'self_instruct', aliases: ['self-instruct'], description: 'Self-Instruct {instruction, input, output}', convert: convertSelfInstruct },
+  { name: 'unnatural', aliases: ['unnatural_instructions'], description: 'Unnatural Instructions {instruction, instances:[{input, constraints, output}]}', convert: convertUnnatural },
+  { name: 'super_ni', aliases: ['natural_instructions', 'super_natural_instructions'], description: 'Super-NaturalInstructions task file {Definition, Positive Examples, Instances}', convert: convertSuperNi, layout: 'object' },
+  { name: 'flan', aliases: ['flan_v2'], description: 'FLAN v2 {inputs, targets}', convert: convertFlan },
+  { name: 'cot', aliases: ['flan_cot'], description: 'FLAN chain-of-thought {inputs, targets}', convert: convertCot },
+  { name: 'baize', aliases: [], description: 'Baize {input: "[|Human|] … [|AI|] …"}', convert: convertBaize },
+  { name: 'lima', aliases: [], description: 'LIMA {conversations:[str, ...]}', convert: convertLima },
+  { name: 'wizardlm', aliases: ['wizardlm_evol_instruct'], description: 'WizardLM evol-instruct {idx, conversations:[{from, value}]}', convert: convertWizardlm },
+  { name: 'open_orca', aliases: ['openorca'], description: 'OpenOrca {id, system_prompt, question, response}', convert: convertOpenOrca },
+  { name: 'oasst', aliases: ['oasst1', 'oasst2', 'open_assistant'], description: 'OpenAssistant trees export {message_tree_id, prompt}, or the flat messages export (whole file)', convert: convertOasst },
+  { name: 'prompt_completion', aliases: ['openai_legacy', 'openai_completion'], description: 'OpenAI legacy fine-tuning {prompt, completion}', convert: convertPromptCompletion },
+  { name: 'science', aliases: ['input_output'], description: 'Tülu v2 science data {dataset, input, output}', convert: convertScience },
+  { name: 'chatgpt_export', aliases: ['chatgpt'], description: "ChatGPT data export conversations.json [{mapping, current_node}]", convert: convertChatgptExport },
+];
+
+const BY_NAME = new Map<string, FormatDef>();
+for (const f of FORMATS) for (const n of [f.name, ...f.aliases]) BY_NAME.set(n, f);
+
+export function formatNames(): string[] {
+  return FORMATS.map((f) => f.name);
+}
+
+/** The definition for a name or alias (case-insensitive); 'auto' and unknown names give undefined. */
+export function lookupFormat(name: string): FormatDef | undefined {
+  return BY_NAME.get(name.toLowerCase());
+}
+
+/** The canonical name of `name`, or a UsageError listing the names. */
+export function resolveFormat(name: string): string {
+  if (name === 'auto') return name;
+  const f = lookupFormat(name);
+  if (!f) throw new UsageError(`unknown input format ${JSON.stringify(name)}`, `use auto or one of: ${formatNames().join(', ')}`);
+  return f.name;
+}
+
+const has = (o: Record<string, unknown>, ...keys: string[]) => keys.every((k) => k in o);
+const strs = (o: Record<string, unknown>, ...keys: string[]) => keys.every((k) => typeof o[k] === 'string');
+
+/**
+ * The format of a record when its keys say it without doubt, else undefined. Shapes that read
+ * the same way are not told apart (self_instruct reads as alpaca, cot as flan).
+ */
+export function detectFormat(v: unknown): string | undefined {
+  if (!isObj(v)) return undefined;
+  if (isObj(v.mapping) && ('current_node' in v || 'title' in v)) return 'chatgpt_export';
+  if (isObj(v.prompt) && 'message_tree_id' in v) return 'oasst';
+  if (strs(v, 'message_id', 'role', 'text') && 'parent_id' in v) return 'oasst';
+  if (has(v, 'Definition', 'Instances')) return 'super_ni';
+  if (Array.isArray(v.instances) && typeof v.instruction === 'string') return 'unnatural';
+  if (Array.isArray(v.conversations)) {
+    if (v.conversations.every((s) => typeof s === 'string')) return 'lima';
+    if (hasTools(v)) return 'sharegpt_tools';
+    return 'idx' in v ? 'wizardlm' : 'sharegpt';
+  }
+  if (Array.isArray(v.messages)) return 'openai';
+  if (Array.isArray(v.data) && !('conversations' in v)) return 'ultrachat';
+  if (strs(v, 'question', 'response') && 'system_prompt' in v) return 'open_orca';
+  if (strs(v, 'inputs', 'targets')) return 'flan';
+  if (strs(v, 'instruction', 'response') && 'context' in v) return 'dolly';
+  if (strs(v, 'instruction', 'output')) return 'alpaca';
+  if (typeof v.input === 'string' && v.input.includes('[|Human|]')) return 'baize';
+  if (strs(v, 'prompt', 'completion')) return 'prompt_completion';
+  return undefined;
+}
+
+/**
+ * One parsed value → conversations or rejects. `format` is a name, an alias or `auto` (detected
+ * per record; a record no format fits is a `wrong_format` reject). Throws UsageError for an
+ * unknown format name.
+ */
+export function convertRecord(value: unknown, format: string, source: SourcePos, opts: FormatOptions = {}): Array<Conversation | RejectMarker> {
+  const name = format === 'auto' ? detectFormat(value) : resolveFormat(format);
+  if (name === undefined) {
+    const keys = isObj(value) ? Object.keys(value).slice(0, 8).join(', ') : typeName(value);
+    return [bad(value, source, `no input format fits this record (keys: ${keys}); pass the format explicitly`, 'wrong_format')];
+  }
+  return lookupFormat(name)!.convert(value, source, opts);
+}
+
+/** Whether a format (given a sample record) needs the whole file rather than record by record. */
+export function needsWholeFile(format: string, sample?: unknown): boolean {
+  const name = format === 'auto' ? detectFormat(sample) : resolveFormat(format);
+  if (name === 'super_ni') return true;
+  return name === 'oasst' && isObj(sample) && !isObj(sample.prompt) && 'parent_id' in sample;
+}
+
+/**
+ * Every conversation of a file: read by extension/content (Parquet, Arrow, JSONL, JSON array or
+ * one object), the format taken from `format` or, for `auto`, detected on the first record.
+ * Flat OASST message rows are grouped into trees here; every other format goes record by record.
+ */
+export async function* convertFile(file: string, format: string, options: FormatOptions = {}): AsyncGenerator<Conversation | RejectMarker> {
+  let opts = options;
+  if (!opts.stream) opts = { ...opts, stream: new PyRandom(opts.seed ?? 42) };
+  const name = format === 'auto' ? 'auto' : resolveFormat(format);
+  const def = name === 'auto' ? undefined : lookupFormat(name)!;
+  if (def?.pages) throw new UsageError(`format ${name} is read by the read stage's page reader, not convertFile`, 'use the read stage for HTML pages');
+  const values = readValues(file, def?.layout === 'object' && !/\.(parquet|pq|arrow|feather|ipc)$/i.test(file) ? 'object' : undefined);
+  const first = await values.next();
+  if (first.done) return;
+  const head = first.value;
+  const detected = name !== 'auto' ? name : '__reject' in head ? undefined : detectFormat(head.value);
+  if (name === 'auto' && detected === undefined && !('__reject' in head)) {
+    throw new UsageError(`${file}: the input format cannot be detected from its first record`, `pass the format explicitly (${formatNames().join(', ')})`);
+  }
+  async function* all() {
+    yield head;
+    yield* values;
+  }
+  if (!('__reject' in head) && needsWholeFile(detected ?? 'auto', head.value) && detected === 'oasst') {
+    yield* convertOasstMessages(all(), opts);
+    return;
+  }
+  for await (const item of all()) {
+    if ('__reject' in item) yield item;
+    else yield* convertRecord(item.value, detected ?? 'auto', item.source, opts);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * `write_jsonl`: conversations as ShareGPT JSONL (`{id, conversations:[{from, value}], model?}`),
+ * in the order they arrive, with `PATH.rejects.jsonl` (every record dropped on the way here, with
+ * its reason and source position) and `PATH.report.json` beside it. Records pass on, so a
+ * pipeline can write several outputs.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { committable } from '../../core/outputs.js';
+import { defineStage, type StageOutput } from '../../core/registry.js';
+import { isReject, type Conversation } from '../../core/types.js';
+import { JsonlWriter } from '../atomic.js';
+import { toShareGpt } from '../normalize.js';
+
+/** `out/x.jsonl` → `out/x` + suffix: where a writer's quarantine and report go by default. */
+export function sidecar(output: string, suffix: string): string {
+  return output.replace(/[\\/]+$/, '').replace(/\.jsonl?$/i, '') + suffix;
+}
+
+/** The output, quarantine and report paths of a writer (`false` turns a sidecar off). */
+export function writerOutput(o: { path: string; rejects?: string | false; report?: string | false }, cwd: string): StageOutput {
+  const path = resolveAs(cwd, o.path);
+  return {
+    path,
+    rejects: o.rejects === false ? undefined : o.rejects !== undefined ? resolveAs(cwd, o.rejects) : sidecar(path, '.rejects.jsonl'),
+    report: o.report === false ? undefined : o.report !== undefined ? resolveAs(cwd, o.report) : sidecar(path, '.report.json'),
+  };
+}
+
+export function resolveAs(cwd: string, p: string): string {
+  return cwd === process.cwd() ? p : resolve(cwd, p);
+}
+
+/** Options every writer shares. */
+export const WriterOptions = z.object({
+  path: z.string().min(1),
+  /** Quarantine JSONL (default PATH.rejects.jsonl; false: none). */
+  rejects: z.union([z.string().min(1), z.literal(false)]).optional(),
+  /** Report JSON (default PATH.report.json; false: none). */
+  report: z.union([z.string().min(1), z.literal(false)]).optional(),
+});
+
+export default defineStage({
+  name: 'write_jsonl',
+  description: 'write conversations as ShareGPT JSONL, with PATH.rejects.jsonl and PATH.report.json beside it',
+  kind: 'io',
+  options: WriterOptions.strict(),
+  scope: 'global',
+  output: (o, env) => writerOutput(o, env.cwd),
+  create(o, env) {
+    const { path } = writerOutput(o, env.cwd);
+    return {
+      name: 'write_jsonl',
+      async *run(input, ctx) {
+        const writer = await new JsonlWriter(path).open();
+        ctx.outputs.add(committable(writer));
+        for await (const item of input) {
+          if (!isReject(item)) await writer.write(toShareGpt(item as Conversation));
+          yield item;
+        }
+      },
+    };
+  },
+});
