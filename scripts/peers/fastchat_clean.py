@@ -64,7 +64,7 @@ def main():
     dropped = len(content) - len(kept)
     if a.procs == "1":
         cs.ProcessPoolExecutor = InProcess
-    # The cleaner prints one line per skipped record on stdout: send them to stderr's neighbour.
+    # The cleaner prints one line per skipped record on stdout: discard them (the summary goes to stderr).
     real_stdout = sys.stdout
     sys.stdout = open(os.devnull, "w")
     try:

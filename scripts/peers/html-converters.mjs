@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // HTML → Markdown converters on the sample's assistant HTML alone (records with a truth entry):
-// throughput (MB of HTML per second, median of --runs passes over all turns, one thread) and
+// throughput (MB of HTML per second of wall and of CPU time, median of --runs passes over all
+// turns, passes alternating between converters, one thread) and
 // fidelity (../shared/tools/score-markdown.mjs against the truth Markdown). Converters:
 // - sftforge: sftforge's own htmlToMarkdown (domino + prepareTree + turndown with its rules);
 // - sftforge-linkedom: the same prepareTree and turndown service over a linkedom (htmlparser2) DOM;
@@ -80,16 +81,18 @@ mkdirSync(a.out, { recursive: true });
 const all = await converters();
 const names = a.only ? a.only.split(',') : Object.keys(all);
 console.log(`${recs.length} records, ${recs.reduce((s, r) => s + r.html.length, 0)} assistant turns, ${(bytes / 1e6).toFixed(2)} MB of HTML; sftforge from ${root}; median of ${a.runs} passes, one thread`);
-console.log('| converter | MB/s (median, range) | code blocks byte-exact | code languages | added escapes / 100 turns | turns matching (whitespace folded) | errors |\n|---|---|---|---|---|---|---|');
-for (const name of names) {
-  const fn = all[name];
-  const times = [];
-  let outRecs = [];
-  let errors = 0;
-  for (let run = 0; run < Number(a.runs); run++) {
-    outRecs = [];
-    errors = 0;
+console.log('| converter | MB/s wall (median, range) | MB/s of CPU time (median) | code blocks byte-exact | code languages | added escapes / 100 turns | turns matching (whitespace folded) | errors |\n|---|---|---|---|---|---|---|---|');
+// Passes alternate between converters (rotating order), so a change of load hits all of them alike.
+const stats = Object.fromEntries(names.map((n) => [n, { wall: [], cpu: [], outRecs: [], errors: 0 }]));
+for (let run = 0; run < Number(a.runs); run++) {
+  for (let k = 0; k < names.length; k++) {
+    const name = names[(k + run) % names.length];
+    const fn = all[name];
+    const st = stats[name];
+    const outRecs = [];
+    let errors = 0;
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     for (const r of recs) {
       const conv = [];
       for (const h of r.html) {
@@ -102,11 +105,17 @@ for (const name of names) {
       }
       outRecs.push({ id: r.id, conversations: conv });
     }
-    times.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    st.wall.push(bytes / 1e6 / ((performance.now() - t0) / 1000));
+    st.cpu.push(bytes / 1e6 / ((c.user + c.system) / 1e6));
+    st.outRecs = outRecs;
+    st.errors = errors;
   }
+}
+for (const name of names) {
+  const st = stats[name];
   const file = join(a.out, `${name}.json`);
-  writeFileSync(file, JSON.stringify(outRecs));
+  writeFileSync(file, JSON.stringify(st.outRecs));
   const score = JSON.parse(execFileSync(process.execPath, [join(shared, 'tools', 'score-markdown.mjs'), truthPath, file], { cwd: project, encoding: 'utf8' }).trim());
-  const mbs = times.map((t) => bytes / 1e6 / t);
-  console.log(`| ${name} | ${median(mbs).toFixed(2)} (${Math.min(...mbs).toFixed(2)}–${Math.max(...mbs).toFixed(2)}) | ${score.code_exact_pct}% | ${score.lang_exact_pct}% | ${score.escape_artifacts_per_100_turns} | ${score.turn_text_match_pct}% | ${errors} |`);
+  console.log(`| ${name} | ${median(st.wall).toFixed(2)} (${Math.min(...st.wall).toFixed(2)}–${Math.max(...st.wall).toFixed(2)}) | ${median(st.cpu).toFixed(2)} | ${score.code_exact_pct}% | ${score.lang_exact_pct}% | ${score.escape_artifacts_per_100_turns} | ${score.turn_text_match_pct}% | ${st.errors} |`);
 }

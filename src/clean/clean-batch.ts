@@ -1,6 +1,6 @@
 /**
  * Parse, normalize and clean a batch of raw records: the CPU-heavy part of `clean`, run in worker
- * threads (src/exec/clean-worker.ts) or in-process with --workers 1. Pure: same batch, same result.
+ * threads (src/clean/worker.ts) or in-process with --workers 1. Pure: same batch, same result.
  */
 import type { Conversation, RawRecord, RejectMarker } from '../core/types.js';
 import { isReject, reject } from '../core/types.js';

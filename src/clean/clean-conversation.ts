@@ -36,6 +36,9 @@ export const DEFAULT_CLEAN: Required<CleanOptions> = {
   maxRecordMarkdownBytes: 8 << 20,
 };
 
+/** A fenced code block of a Markdown turn (to the end of the text when never closed). */
+const FENCED_CODE = /^[ \t]*(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^[ \t]*\1[ \t]*$|(?![\s\S]))/gm;
+
 /** Repair codes, counted in the report. */
 export type RepairCode = 'html_converted' | 'artifact_removed' | 'leading_assistant_removed' | 'trailing_user_removed' | 'whitespace_trimmed';
 
@@ -77,8 +80,10 @@ export function cleanConversation(conv: Conversation, options: CleanOptions = {}
       repairs.push('html_converted');
     } else if (o.html && t.role === 'assistant' && text.includes('<')) {
       // Not detected as HTML (e.g. it does not end with a tag), yet 5,000 unclosed `<span>`s
-      // must not pass as text: the same depth guard applies.
-      const deep = scanHtml(text, { maxDepth: o.maxDepth, maxTableCells: Infinity, maxAttributes: Infinity, maxElements: Infinity }).violation;
+      // must not pass as text: the same depth guard applies, outside fenced code (an HTML
+      // tutorial's `<p>`s, never closed, are code).
+      const prose = text.includes('```') || text.includes('~~~') ? text.replace(FENCED_CODE, '') : text;
+      const deep = scanHtml(prose, { maxDepth: o.maxDepth, maxTableCells: Infinity, maxAttributes: Infinity, maxElements: Infinity }).violation;
       if (deep) return bad(deep.reason, `turn ${i}: ${deep.detail}`);
     }
     const stripped = stripShareGptArtifacts(text);

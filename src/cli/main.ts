@@ -10,6 +10,11 @@ import { CommanderError } from 'commander';
 import { ConfigError, describeFsError, SftforgeError, UsageError } from '../core/errors.js';
 import { buildProgram } from './program.js';
 
+// `sftforge stages | head`: a closed pipe ends the output, not the program with a stack.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+});
+
 async function main(): Promise<void> {
   const program = buildProgram();
   program.exitOverride();

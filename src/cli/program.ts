@@ -8,6 +8,7 @@ import * as clean from './commands/clean.js';
 import * as generate from './commands/generate.js';
 import * as inspect from './commands/inspect.js';
 import * as merge from './commands/merge.js';
+import * as mix from './commands/mix.js';
 import * as pipeline from './commands/pipeline.js';
 import * as push from './commands/push.js';
 import * as stages from './commands/stages.js';
@@ -20,8 +21,11 @@ export function buildProgram(): Command {
   const program = new Command('sftforge')
     .description('Supervised fine-tuning data for chat models: ingest, clean, format, measure, share')
     .version(version)
-    .showHelpAfterError('(run with --help for usage)');
-  for (const cmd of [clean, generate, inspect, merge, pipeline, push, stages, stats, tokenize]) cmd.register(program);
+    .showHelpAfterError('(run with --help for usage)')
+    // Before the subcommands are added: commander copies it to each, so a bad flag throws (exit 2) instead of exiting 1.
+    .exitOverride();
+  for (const cmd of [clean, generate, inspect, merge, mix, push, stages, stats, tokenize]) cmd.register(program);
+  pipeline.register(program, buildProgram);
   return program;
 }
 

@@ -2,10 +2,10 @@
  * The quarantine file: one JSON line per rejected record with its reason, position and the
  * original record, so nothing is ever dropped without a trace.
  */
-import { JsonlWriter } from '../io/atomic.js';
+import { JsonlWriter } from './atomic.js';
 import type { Conversation, RejectMarker } from './types.js';
-import { toShareGpt } from '../io/normalize.js';
-import { DEFAULT_KEEP_RECORD_BYTES, rejectLine } from '../io/safe-json.js';
+import { toShareGpt } from './sharegpt.js';
+import { DEFAULT_KEEP_RECORD_BYTES, rejectLine } from './safe-json.js';
 
 export class Quarantine {
   private readonly w: JsonlWriter;

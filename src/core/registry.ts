@@ -49,6 +49,8 @@ export interface StageDef<O = any> {
   parse?(item: unknown, stats: StageStats): Iterable<unknown>;
   /** Writers: where their output, quarantine and report go. */
   output?(o: O, env: BuildEnv): StageOutput | undefined;
+  /** What the stage reads besides its options (input files and sizes): part of a ranked job's fingerprint, so a changed input is another job. */
+  identity?(o: O, env: BuildEnv): Promise<unknown>;
   /** Checks that need more than the schema (files exist, a template renders): throw UsageError. */
   create(o: O, env: BuildEnv): Stage | Promise<Stage>;
 }

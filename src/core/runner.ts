@@ -16,7 +16,7 @@ import { Report, reportTable, type ReportJson } from './report.js';
 import type { Item, StageContext } from './stage.js';
 import { StageStats, type StageStatsJson } from './stats.js';
 import { isReject, type RejectMarker } from './types.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeFileAtomic } from './atomic.js';
 
 export interface RunOptions {
   /** This process's rank and the number of ranks (default 0 of 1). */

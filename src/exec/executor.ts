@@ -17,7 +17,7 @@ import { runBuilt, type RunOptions, type RunResult } from '../core/runner.js';
 import type { Item } from '../core/stage.js';
 import type { StageStatsJson } from '../core/stats.js';
 import { isReject, type SourcePos } from '../core/types.js';
-import { LineWriter, writeFileAtomic } from '../io/atomic.js';
+import { LineWriter, removeStaleTemps, writeFileAtomic } from '../core/atomic.js';
 import { loadJob, type LoadedRank } from './merge.js';
 import { completedRank, describeFiles, digestJson, markerPath, writeMarker } from './shard-files.js';
 import { describeShard, rankTag, type ShardSpec } from './shard.js';
@@ -35,6 +35,8 @@ export async function execute(spec: PipelineSpec, o: ExecOptions = {}): Promise<
 }
 
 export async function executeBuilt(built: BuiltPipeline, o: ExecOptions = {}): Promise<RunResult | undefined> {
+  // Temporary files that a killed earlier run left beside these outputs (their process is gone).
+  for (const n of walk(built.steps)) for (const p of [n.output?.path, n.output?.rejects, n.output?.report]) if (p) await removeStaleTemps(p).catch(() => undefined);
   if (!o.shard || o.shard.count === 1) return runBuilt(built, o);
   return runRank(built, o.shard, o);
 }
@@ -66,9 +68,12 @@ async function runRank(built: BuiltPipeline, shard: ShardSpec, o: ExecOptions): 
   const primary = primaryOutput(built);
   const marker = markerPath(primary, shard);
   const job: JobInfo = { spec: built.spec, cwd: built.cwd, prefix };
-  const fingerprint = digestJson({ spec: built.spec, cwd: built.cwd });
-  if (await completedRank(marker, fingerprint, 'pipeline' as never, shard)) {
-    if (!o.quiet) process.stderr.write(`${built.name}: ${describeShard(shard)} already complete (${marker}); nothing to do\n`);
+  const inputs: unknown[] = [];
+  for (const n of walk(built.steps)) if (n.def.identity) inputs.push(await n.def.identity(n.options, { cwd: built.cwd, where: n.where, upstream: [] }));
+  const fingerprint = digestJson({ spec: built.spec, cwd: built.cwd, inputs });
+  if (await completedRank(marker, fingerprint, 'pipeline', shard)) {
+    // Said even when quiet: a resubmitted array must show why a task ended at once.
+    process.stderr.write(`${built.name}: ${describeShard(shard)} already complete (${marker}); nothing to do\n`);
     return undefined;
   }
   const base = `${primary.replace(/[\\/]+$/, '').replace(/\.(jsonl|json)$/i, '')}.${rankTag(shard)}`;
@@ -94,7 +99,7 @@ async function runRank(built: BuiltPipeline, shard: ShardSpec, o: ExecOptions): 
     ],
     marker,
   );
-  await writeMarker(marker, { sftforge_rank: 1, stage: 'pipeline' as never, output: primary, index: shard.index, count: shard.count, fingerprint, files, job: job as unknown as Record<string, unknown> });
+  await writeMarker(marker, { sftforge_rank: 1, stage: 'pipeline', output: primary, index: shard.index, count: shard.count, fingerprint, files, job: job as unknown as Record<string, unknown> });
   if (!o.quiet) process.stderr.write(`${built.name}: ${describeShard(shard)} done: ${basename(partFile)} (merge with: sftforge merge ${dirname(primary)})\n`);
   return result;
 }

@@ -46,4 +46,4 @@ export class LineSource {
 }
 
 /** Lines written atomically, buffered (a line costs no syscall). */
-export { LineWriter } from '../io/atomic.js';
+export { LineWriter } from '../core/atomic.js';

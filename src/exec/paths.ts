@@ -13,7 +13,7 @@ export function packageRoot(): string {
   return dir;
 }
 
-/** The compiled JS of a module under src/, e.g. workerFile('exec/clean-worker'). */
+/** The compiled JS of a module under src/, e.g. workerFile('clean/worker'). */
 export function workerFile(modulePath: string): string {
   const file = join(packageRoot(), 'dist', `${modulePath}.js`);
   if (!existsSync(file)) throw new Error(`sftforge: ${file} is missing: run \`npm run build\` first (worker threads run the compiled code)`);

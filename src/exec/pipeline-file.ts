@@ -66,7 +66,14 @@ export async function loadPipelineFile(file: string, set: Record<string, string>
   if (!Array.isArray(root.steps) || root.steps.length === 0) throw new ConfigError(at(['steps']), 'steps: must be a non-empty list', 'each step is {stage: NAME, ...options}, {branch: [...]} or {name, run: [subcommand, args...]}');
   const name = typeof root.name === 'string' ? root.name : file.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
   const fill = (v: unknown, path: (string | number)[]): unknown => {
-    if (typeof v === 'string') return expand(v, vars, at(path));
+    if (typeof v === 'string') {
+      const out = expand(v, vars, at(path));
+      // A value that is only `${var}` reads as YAML would read the text in its place (`max_len: ${len}` is a number).
+      // (Unquoted only: a quoted "${var}" stays a string, as a quoted value does in YAML.)
+      if (v === out || !/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(v)) return out;
+      const node = doc.getIn(path, true) as { type?: string } | undefined;
+      return node?.type === 'PLAIN' ? scalar(out) : out;
+    }
     if (Array.isArray(v)) return v.map((x, i) => fill(x, [...path, i]));
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, [...path, k])]));
     return v;
@@ -107,6 +114,12 @@ export async function loadPipelineFile(file: string, set: Record<string, string>
   }
   close();
   return { name, description: typeof root.description === 'string' ? root.description : undefined, parts };
+}
+
+function scalar(text: string): unknown {
+  if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) return Number(text);
+  if (text === 'true' || text === 'false') return text === 'true';
+  return text;
 }
 
 /** Fills `${name}` from vars, then the environment; an unknown name is an error, not an empty string. */

@@ -11,11 +11,11 @@ import { createReadStream } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { SftforgeError, UsageError } from '../core/errors.js';
-import { writeFileAtomic } from '../io/atomic.js';
-import { expandInputs } from '../io/files.js';
+import { writeFileAtomic } from '../core/atomic.js';
 import { describeShard, rankTag, type ShardSpec } from './shard.js';
 
-export type ShardStage = 'clean' | 'tokenize' | 'stats' | 'generate';
+/** `pipeline` for every job of the stage engine; `generate` for generation ranks (src/generate/run-rank.ts). */
+export type ShardStage = 'pipeline' | 'generate';
 
 export interface PartFile {
   /** What the file is to merge (`part`, `rejects`, `index`, ...). */
@@ -130,12 +130,6 @@ export function digestJson(v: unknown): string {
   return createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 32);
 }
 
-/** The inputs as files with sizes: part of every fingerprint (a changed input is another job). */
-export async function inputsIdentity(inputs: readonly string[]): Promise<[string, number][]> {
-  const out: [string, number][] = [];
-  for (const f of await expandInputs(inputs)) out.push([f, (await stat(f)).size]);
-  return out;
-}
 
 export interface FoundJob {
   /** Path stem the ranks were given (`DIR/clean` for `-o DIR/clean.jsonl`). */

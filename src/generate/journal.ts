@@ -5,6 +5,7 @@
  * anything that completed. Writes are group-committed: all lines queued while one write+fdatasync
  * is running go out in the next one, so durability costs one sync per batch, not per line.
  */
+import { ensureDir } from '../core/atomic.js';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -55,7 +56,7 @@ export class Journal {
 
   /** Opens for appending, first cutting a torn last line (a kill during a write) back to the last newline. */
   static async open(path: string, opts: JournalOptions = {}): Promise<Journal> {
-    await mkdir(dirname(path), { recursive: true });
+    await ensureDir(dirname(path));
     const size = await repairTail(path);
     const fh = await open(path, 'a');
     return new Journal(path, fh, size, opts.sync ?? true);

@@ -7,12 +7,14 @@
  * `merge` concatenates the parts in id order.
  */
 import { writeFileAtomic } from '../io/atomic.js';
+import { stat } from 'node:fs/promises';
+import { expandInputs } from '../io/files.js';
 import { UsageError } from '../core/errors.js';
 import { runGenerate, type GenerateResult } from './run.js';
 import { effectiveConfig, planSectors } from './run-setup.js';
 import type { GenerateOptions, SectorSlice } from './options.js';
 import type { Sector } from './types.js';
-import { completedRank, describeFiles, digestJson, inputsIdentity, markerPath, partPath, skipMessage, writeMarker } from '../exec/shard-files.js';
+import { completedRank, describeFiles, digestJson, markerPath, partPath, skipMessage, writeMarker } from '../exec/shard-files.js';
 import { describeShard, type ShardSpec } from '../exec/shard.js';
 
 /** Dialogues of a sector for rank `index` of `count`: the indices j < wanted with j ≡ index (mod count). */
@@ -69,4 +71,11 @@ export async function runGenerateRank(o: GenerateOptions, shard: ShardSpec): Pro
   ];
   await writeMarker(marker, { sftforge_rank: 1, stage: 'generate', output: o.out, index: shard.index, count: shard.count, fingerprint, files: await describeFiles(files, marker), job: { counts } });
   return r;
+}
+
+/** The inputs as files with sizes: part of every fingerprint (a changed input is another job). */
+export async function inputsIdentity(inputs: readonly string[]): Promise<[string, number][]> {
+  const out: [string, number][] = [];
+  for (const f of await expandInputs(inputs)) out.push([f, (await stat(f)).size]);
+  return out;
 }

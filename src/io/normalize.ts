@@ -160,16 +160,5 @@ function cutText(text: string): string {
 }
 
 /** ShareGPT output form of a conversation (what `clean` writes). */
-export function toShareGpt(c: Conversation): Obj {
-  const out: Obj = {
-    id: c.id,
-    conversations: c.turns.map((t) => ({ from: t.role === 'user' ? 'human' : t.role === 'assistant' ? 'gpt' : 'system', value: t.content })),
-  };
-  if (c.model !== undefined) out.model = c.model;
-  if (c.turns.some((t) => t.weight !== undefined && t.weight !== 1)) out.weights = c.turns.map((t) => t.weight ?? 1);
-  if (c.meta !== undefined) out.meta = c.meta;
-  if (c.scores !== undefined) out.scores = c.scores;
-  if (c.candidates !== undefined) out.candidates = c.candidates;
-  out.source = c.source.line !== undefined ? { file: c.source.file, line: c.source.line } : { file: c.source.file, index: c.source.index };
-  return out;
-}
+
+export { toShareGpt } from '../core/sharegpt.js';

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runClean } from '../../src/clean/run-clean.js';
+import { runCleanPreset } from '../helpers/clean.js';
 import { ROOT, sharedData, sharedVectors, tempDir } from '../helpers/paths.js';
 
 const ref = JSON.parse(readFileSync(sharedVectors('fastchat_clean_sharegpt_reference_outputs.json'), 'utf8'));
@@ -18,13 +18,11 @@ describe('clean vs FastChat on MedicalGPT (1,000 records)', () => {
 
   beforeAll(async () => {
     // FastChat's blocked words (openai, chatgpt) and no dedup: the reference did not dedup.
-    await runClean({
-      inputs: [sharedData('public', 'MedicalGPT_sharegpt_zh_1K_format.jsonl')],
+    await runCleanPreset([sharedData('public', 'MedicalGPT_sharegpt_zh_1K_format.jsonl')], {
       output: join(dir, 'med.jsonl'),
       blockedWords: join(ROOT, 'configs', 'blocked_words_fastchat.txt'),
       dedup: false,
       workers: 1,
-      quiet: true,
     });
     for (const r of readJsonl(join(dir, 'med.jsonl'))) {
       outcome.set(`line${r.source.line}`, 'kept');
@@ -74,7 +72,7 @@ describe('clean vs FastChat on MedicalGPT (1,000 records)', () => {
 describe('clean vs FastChat on DialogStudio ShareGPT and the RyokoAI card record', () => {
   it('keeps all 5 DialogStudio records, like FastChat, with the same turns', async () => {
     const dir = tempDir();
-    await runClean({ inputs: [sharedData('public', 'DialogStudio_ShareGPT_original_example.json')], output: join(dir, 'ds.jsonl'), workers: 1, quiet: true });
+    await runCleanPreset([sharedData('public', 'DialogStudio_ShareGPT_original_example.json')], { output: join(dir, 'ds.jsonl'), workers: 1 });
     const out = readJsonl(join(dir, 'ds.jsonl'));
     const want = ref.clean_html_one_sample.results.dialogstudio as { id: string; output: { conversations: { from: string; value: string }[] } }[];
     expect(out.map((r) => r.id)).toEqual(want.map((r) => r.id));

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runClean } from '../../src/clean/run-clean.js';
+import { runCleanPreset } from '../helpers/clean.js';
 import type { ReportJson } from '../../src/core/report.js';
 import { sharedData, tempDir } from '../helpers/paths.js';
 
@@ -33,14 +33,14 @@ function tailIsCopy(id: string): boolean {
   return j !== undefined && j < i;
 }
 
-describe('runClean on sharegpt_html_sample.json', () => {
+describe('the clean preset (runPipeline + cleanSteps) on sharegpt_html_sample.json', () => {
   const dir = tempDir();
   let report: ReportJson;
   let out: { id: string; conversations: { from: string; value: string }[]; source: { file: string; index: number } }[];
   let rejects: { reason: string; id?: string; source: { index: number }; record: unknown }[];
 
   beforeAll(async () => {
-    report = await runClean({ inputs: [sharedData('sharegpt_html_sample.json')], output: join(dir, 'w1.jsonl'), workers: 1, quiet: true });
+    report = await runCleanPreset([sharedData('sharegpt_html_sample.json')], { output: join(dir, 'w1.jsonl'), workers: 1 });
     out = readJsonl(join(dir, 'w1.jsonl'));
     rejects = readJsonl(join(dir, 'w1.rejects.jsonl'));
   });
@@ -132,13 +132,13 @@ describe('runClean on sharegpt_html_sample.json', () => {
   });
 
   it('gives byte-identical output with 2 workers and on a second run', async () => {
-    await runClean({ inputs: [sharedData('sharegpt_html_sample.json')], output: join(dir, 'w2.jsonl'), workers: 2, quiet: true });
+    await runCleanPreset([sharedData('sharegpt_html_sample.json')], { output: join(dir, 'w2.jsonl'), workers: 2 });
     expect(readFileSync(join(dir, 'w2.jsonl')).equals(readFileSync(join(dir, 'w1.jsonl')))).toBe(true);
     expect(readFileSync(join(dir, 'w2.rejects.jsonl')).equals(readFileSync(join(dir, 'w1.rejects.jsonl')))).toBe(true);
   });
 
   it('the GPT-4 filter keeps exactly the GPT-4 records that survive cleaning', async () => {
-    const rep = await runClean({ inputs: [join(dir, 'w1.jsonl')], output: join(dir, 'gpt4.jsonl'), model: 'Model: GPT-4', workers: 1, quiet: true });
+    const rep = await runCleanPreset([join(dir, 'w1.jsonl')], { output: join(dir, 'gpt4.jsonl'), model: 'Model: GPT-4', workers: 1 });
     const gpt4 = readJsonl(join(dir, 'gpt4.jsonl'));
     expect(gpt4.length).toBe(out.filter((r) => (r as { model?: string }).model === 'Model: GPT-4').length);
     expect(gpt4.length).toBeGreaterThan(manifest.gpt4 * 0.8);

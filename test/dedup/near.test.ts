@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Conversation } from '../../src/core/types.js';
+import { reject, type Conversation } from '../../src/core/types.js';
 import {
   candidateProbability,
   estimateJaccard,
@@ -176,6 +176,28 @@ describe('near dedup', () => {
     const { kept, counters } = await runStage(nearDedup({ threshold: 0.8 }), recs);
     expect(kept).toHaveLength(2);
     expect(counters.get('near_dedup_no_text')).toBe(2);
+  });
+
+  it('passes rejects made upstream on, unchanged and in order, and never indexes their records', async () => {
+    const text = 'one two three four five six seven eight nine ten eleven twelve';
+    // A record rejected upstream (by clean, say) must not become the "first occurrence" of a later copy.
+    const up = reject({ reason: 'too_short', source: { file: 't.json', index: 0 }, id: 'up', record: conv('up', text) });
+    const dup = reject({ reason: 'duplicate', source: { file: 't.json', index: 2 }, id: 'dup', record: conv('dup', text) });
+    const a = conv('a', text);
+    const { out, kept, rejects, stats } = await runStage(nearDedup({ threshold: 0.8 }), [up, a, dup, conv('b', text)]);
+    expect(out).toHaveLength(4);
+    expect(out[0]).toBe(up);
+    expect(out[1]).toBe(a);
+    expect(out[2]).toBe(dup);
+    expect(kept.map((c) => c.id)).toEqual(['a']);
+    expect(rejects.map((r) => [r.reason, r.id])).toEqual([
+      ['too_short', 'up'],
+      ['duplicate', 'dup'],
+      ['near_duplicate', 'b'],
+    ]);
+    expect(rejects[2].detail).toMatch(/^near duplicate of a /);
+    // The runner counts rejects (once, for the stage that made them); a stage counting them too would double them.
+    expect(stats.rejects.size).toBe(0);
   });
 
   it('works without ids (detail names the kept ordinal) and rejects a bad threshold', () => {

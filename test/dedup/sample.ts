@@ -1,7 +1,10 @@
 /** Test helpers: the shared data as Conversations (human→user, gpt→assistant; malformed records skipped). */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Conversation, Role } from '../../src/core/types.js';
+import type { StageContext } from '../../src/core/stage.js';
+import type { StageStats } from '../../src/core/stats.js';
+import { isReject, type Conversation, type RejectMarker, type Role } from '../../src/core/types.js';
+import { asyncIterableOf, fakeCtx } from '../helpers/ctx.js';
 
 export const SHARED = resolve(import.meta.dirname, '../../../shared');
 
@@ -39,19 +42,22 @@ export function medicalConversations(): Conversation[] {
   return lines.map((l, i) => fromShareGpt(JSON.parse(l), 'MedicalGPT_sharegpt_zh_1K_format.jsonl', i, `line${i + 1}`)!);
 }
 
-/** Runs a stage over records and splits its output into kept records and rejects. */
+/**
+ * Runs a stage over items (records, and reject markers made upstream) with a real StageContext
+ * (test/helpers/ctx.ts) and splits its output: kept records, every reject in output order (those
+ * passed through included), the whole output in order, and the stage's counters (`ctx.stats`).
+ */
 export async function runStage<T>(
-  stage: { run(input: AsyncIterable<T>, ctx: any): AsyncIterable<unknown> },
-  records: T[],
-): Promise<{ kept: T[]; rejects: any[]; counters: Map<string, number> }> {
-  const { Report } = await import('../../src/core/report.js');
-  const { isReject } = await import('../../src/core/types.js');
-  const report = new Report('test');
-  async function* src() {
-    yield* records;
-  }
+  stage: { run(input: AsyncIterable<unknown>, ctx: StageContext): AsyncIterable<unknown> },
+  records: readonly (T | RejectMarker)[],
+): Promise<{ kept: T[]; rejects: any[]; out: unknown[]; counters: Map<string, number>; stats: StageStats }> {
+  const ctx = fakeCtx('test');
   const kept: T[] = [];
   const rejects: any[] = [];
-  for await (const x of stage.run(src(), { report })) (isReject(x) ? rejects : kept).push(x as T);
-  return { kept, rejects, counters: report.counters };
+  const out: unknown[] = [];
+  for await (const x of stage.run(asyncIterableOf(records), ctx)) {
+    out.push(x);
+    (isReject(x) ? rejects : kept).push(x as T);
+  }
+  return { kept, rejects, out, counters: ctx.stats.counters, stats: ctx.stats };
 }

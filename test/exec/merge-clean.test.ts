@@ -1,15 +1,24 @@
 /**
- * Records that become identical only when cleaned land on different ranks (ranks are assigned by
- * the raw turns); merge must still drop them as one process would, with the same reasons, the
- * same quarantine lines and the same counters, through every filter that runs after dedup.
+ * Records that become identical only when cleaned land on different ranks (ranks take input
+ * records by ordinal); the merge must still drop them as one process would, with the same reasons,
+ * the same quarantine lines and the same counters, through every filter that runs after dedup.
+ * The clean preset (src/presets/clean.ts) runs as 4 ranks through the generic executor and is
+ * joined by `mergeJob`, the code behind `sftforge merge`.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runClean, type RunCleanOptions } from '../../src/clean/run-clean.js';
-import { runCleanRank } from '../../src/exec/shard-clean.js';
-import { runMerge } from '../../src/exec/merge.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeJob, runPipeline } from '../../src/index.js';
+import { cleanSteps } from '../../src/presets/clean.js';
 import { tempDir } from '../helpers/paths.js';
+
+type CleanFlags = Record<string, unknown>;
+
+/** `sftforge clean FILE -o OUTPUT FLAGS` in-process, whole or as one rank of `count`. */
+async function clean(file: string, output: string, flags: CleanFlags, rank?: { index: number; count: number }) {
+  const steps = cleanSteps([file], { ...flags, output });
+  return runPipeline({ name: 'clean', steps }, { workers: 1, quiet: true, shard: rank && { ...rank, from: 'flags' } });
+}
 
 const tmp = tempDir('sftforge-merge-clean-');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -63,20 +72,76 @@ describe('clean merge across ranks', () => {
     ['mask + language + near dedup', { unwanted: 'mask', lang: ['en'], nearDedup: 0.7 }],
     ['drop + blocked words', { unwanted: 'drop', blockedWords: 'badword' }],
     ['near dedup without exact dedup', { dedup: false, nearDedup: 0.9 }],
-  ] as [string, Partial<RunCleanOptions>][]) {
+  ] as [string, CleanFlags][]) {
     it(`${name}: 4 ranks merge to the single-process output`, async () => {
       const dir = join(tmp, name.replace(/\W+/g, '-'));
-      const base = { inputs: [file], workers: 1, quiet: true, ...opts };
-      await runClean({ ...base, output: join(dir, 'single.jsonl') });
-      for (let i = 0; i < 4; i++) await runCleanRank({ ...base, output: join(dir, 'c.jsonl') }, { index: i, count: 4, from: 'flags' });
-      await runMerge({ path: join(dir, 'c.jsonl'), quiet: true });
+      await clean(file, join(dir, 'single.jsonl'), opts);
+      for (let i = 0; i < 4; i++) await clean(file, join(dir, 'c.jsonl'), opts, { index: i, count: 4 });
+      // Before the merge only the ranks' files exist: parts, stage counters, markers.
+      expect(readdirSync(dir).filter((f) => f.startsWith('c.')).sort()).toEqual(
+        [0, 1, 2, 3].flatMap((i) => ['done.json', 'part.jsonl', 'stats.json'].map((x) => `c.rank-0000${i}-of-00004.${x}`)).sort(),
+      );
+      await mergeJob({ path: join(dir, 'c.jsonl'), quiet: true });
       for (const suffix of ['.jsonl', '.rejects.jsonl']) expect(readFileSync(join(dir, `c${suffix}`), 'utf8')).toBe(readFileSync(join(dir, `single${suffix}`), 'utf8'));
       const merged = counts(join(dir, 'c.report.json'));
       expect(merged).toEqual(counts(join(dir, 'single.report.json')));
-      // Cross-rank duplicates existed and were caught by merge, not by the ranks.
-      const rankDup = [0, 1, 2, 3].reduce((n, i) => n + ((counts(join(dir, `c.rank-0000${i}-of-00004.report.json`)).rejects as Record<string, number>).duplicate ?? 0), 0);
-      if (opts.dedup !== false) expect((merged.rejects as Record<string, number>).duplicate).toBeGreaterThan(rankDup);
+      expect(merged.records_in).toBe(400);
+      // The ranks ran only the per-record steps (read, clean); every dedup and filter ran once, at the merge.
+      // (The old per-command ranks deduplicated their own share first; the generic executor stops a
+      // rank at the first global stage, so no rank reports a duplicate at all.)
+      type St = { stage: string; rejects: Record<string, number> };
+      const ranks = [0, 1, 2, 3].map((i) => JSON.parse(readFileSync(join(dir, `c.rank-0000${i}-of-00004.stats.json`), 'utf8')) as St[]);
+      for (const r of ranks) {
+        expect(r.map((s) => s.stage)).toEqual(['read', 'clean']);
+        for (const s of r) expect(s.rejects.duplicate ?? s.rejects.near_duplicate).toBeUndefined();
+      }
+      // Cross-rank duplicates existed and were caught: a rejected copy whose kept original sits on another rank.
+      const rejects = readFileSync(join(dir, 'c.rejects.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { reason: string; id: string; detail?: string });
+      const rankOf = (id: string) => Number(id.slice(1)) % 4;
+      const cross = rejects.filter((r) => r.reason === (opts.dedup === false ? 'near_duplicate' : 'duplicate')).filter((r) => {
+        const of = /duplicate of (r\d+)/.exec(r.detail ?? '')?.[1];
+        expect(of, r.detail).toBeDefined();
+        return rankOf(of!) !== rankOf(r.id);
+      });
+      expect(cross.length).toBeGreaterThan(0);
+      if (opts.dedup !== false) expect((merged.rejects as Record<string, number>).duplicate).toBeGreaterThan(0);
       if (opts.nearDedup) expect((merged.counters as Record<string, number>).near_dedup_no_text).toBe(2);
     }, 60_000);
   }
+
+  describe('merge checks before it works', () => {
+    const dir = join(tmp, 'checks');
+    const out = join(dir, 'c.jsonl');
+    beforeAll(async () => {
+      for (let i = 0; i < 3; i++) await clean(file, out, { nearDedup: 0.8 }, { index: i, count: 3 });
+    }, 60_000);
+
+    it('names the ranks that have not finished, and writes nothing', async () => {
+      const m = join(dir, 'c.rank-00001-of-00003.done.json');
+      renameSync(m, `${m}.away`);
+      try {
+        await expect(mergeJob({ path: out, quiet: true })).rejects.toThrow(/1 of 3 ranks of .*c have not finished: rank 1 \(no c\.rank-00001-of-00003\.done\.json\)[\s\S]*run the job again/);
+        expect(readdirSync(dir).filter((f) => !f.includes('.rank-'))).toEqual([]);
+      } finally {
+        renameSync(`${m}.away`, m);
+      }
+    });
+
+    it('detects a part that changed after its rank finished, and writes nothing', async () => {
+      const part = join(dir, 'c.rank-00002-of-00003.part.jsonl');
+      const size = statSync(part).size;
+      appendFileSync(part, '[999999,0,{}]\n');
+      try {
+        await expect(mergeJob({ path: dir, quiet: true })).rejects.toThrow(/rank 2: .*c\.rank-00002-of-00003\.part\.jsonl changed after the rank finished/);
+        expect(readdirSync(dir).filter((f) => !f.includes('.rank-'))).toEqual([]);
+      } finally {
+        truncateSync(part, size);
+      }
+      // Restored, the same job merges (to another path with -o) into what one process writes.
+      await clean(file, join(dir, 'single', 'c.jsonl'), { nearDedup: 0.8 });
+      await mergeJob({ path: dir, output: join(dir, 'merged', 'c.jsonl'), quiet: true });
+      expect(readFileSync(join(dir, 'merged', 'c.jsonl')).equals(readFileSync(join(dir, 'single', 'c.jsonl')))).toBe(true);
+      expect(readFileSync(join(dir, 'merged', 'c.rejects.jsonl')).equals(readFileSync(join(dir, 'single', 'c.rejects.jsonl')))).toBe(true);
+    });
+  });
 });

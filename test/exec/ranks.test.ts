@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { appendFileSync, copyFileSync, readFileSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMerge } from '../../src/exec/merge.js';
+import { mergeJob } from '../../src/index.js';
 import { register as registerMerge } from '../../src/cli/commands/merge.js';
 import { sharedData, tempDir } from '../helpers/paths.js';
 import { ensureBuilt, ok, runCli } from './helpers.js';
@@ -39,7 +39,7 @@ describe('clean: 3 ranks from a Slurm array, then merge', () => {
       ok(runCli(['clean', SAMPLE, '-o', single, ...args])),
       ...[1, 2, 3].map((t) => ok(runCli(['clean', SAMPLE, '-o', sharded, ...args], slurm(t, 3)))),
     ]);
-    await runMerge({ path: sharded, quiet: true });
+    await mergeJob({ path: sharded, quiet: true });
   }, 180_000);
 
   it('writes the same output, quarantine and counts as one process', () => {
@@ -47,16 +47,21 @@ describe('clean: 3 ranks from a Slurm array, then merge', () => {
     expect(readFileSync(sharded.replace('.jsonl', '.rejects.jsonl')).equals(readFileSync(single.replace('.jsonl', '.rejects.jsonl')))).toBe(true);
     const merged = counts(sharded.replace('.jsonl', '.report.json'));
     expect(merged).toEqual(counts(single.replace('.jsonl', '.report.json')));
-    // Not a trivial agreement: the ranks did not near-dedup, the merge did (over all signatures).
+    // Not a trivial agreement: the ranks did not dedup, the merge did (over every rank's records).
     expect((merged.rejects as Record<string, number>).near_duplicate).toBeGreaterThan(50);
-    const ranks = [0, 1, 2].map((i) => counts(join(tmp, 'sharded', `clean.rank-0000${i}-of-00003.report.json`)));
-    for (const r of ranks) expect((r.rejects as Record<string, number>).near_duplicate).toBeUndefined();
-    expect(ranks.reduce((n, r) => n + (r.records_in as number), 0)).toBe(3375);
-    expect(Math.min(...ranks.map((r) => r.records_in as number))).toBeGreaterThan(900);
+    type St = { key: string; stage: string; out: number; rejects: Record<string, number> };
+    const ranks = [0, 1, 2].map((i) => JSON.parse(readFileSync(join(tmp, 'sharded', `clean.rank-0000${i}-of-00003.stats.json`), 'utf8')) as St[]);
+    for (const r of ranks) {
+      expect(r.map((s) => s.stage)).toEqual(['read', 'clean']);
+      for (const s of r) expect(s.rejects.near_duplicate ?? s.rejects.duplicate).toBeUndefined();
+    }
+    const readIn = (r: St[]) => r[0]!.out + Object.values(r[0]!.rejects).reduce((a, b) => a + b, 0);
+    expect(ranks.reduce((n, r) => n + readIn(r), 0)).toBe(3375);
+    expect(Math.min(...ranks.map(readIn))).toBeGreaterThan(900);
   });
 
   it('a rerun skips the ranks that finished', async () => {
-    const part = join(tmp, 'sharded', 'clean.rank-00001-of-00003.jsonl');
+    const part = join(tmp, 'sharded', 'clean.rank-00001-of-00003.part.jsonl');
     const before = statSync(part).mtimeMs;
     const r = await ok(runCli(['clean', SAMPLE, '-o', sharded, ...args], slurm(2, 3)));
     expect(r.stderr).toMatch(/clean: rank 1 of 3 \(from slurm\) already complete .*clean\.rank-00001-of-00003\.done\.json.*nothing to do/);
@@ -73,18 +78,18 @@ describe('clean: 3 ranks from a Slurm array, then merge', () => {
     const m = join(tmp, 'sharded', 'clean.rank-00001-of-00003.done.json');
     renameSync(m, m + '.away');
     try {
-      await expect(runMerge({ path: sharded, output: join(tmp, 'x.jsonl'), quiet: true })).rejects.toThrow(/1 of 3 ranks of .*clean have not finished: rank 1 \(no clean\.rank-00001-of-00003\.done\.json\)[\s\S]*run the job again/);
+      await expect(mergeJob({ path: sharded, output: join(tmp, 'x.jsonl'), quiet: true })).rejects.toThrow(/1 of 3 ranks of .*clean have not finished: rank 1 \(no clean\.rank-00001-of-00003\.done\.json\)[\s\S]*run the job again/);
     } finally {
       renameSync(m + '.away', m);
     }
   });
 
   it('merge refuses a part that changed after its rank finished', async () => {
-    const part = join(tmp, 'sharded', 'clean.rank-00002-of-00003.jsonl');
+    const part = join(tmp, 'sharded', 'clean.rank-00002-of-00003.part.jsonl');
     const size = statSync(part).size;
     appendFileSync(part, '{}\n');
     try {
-      await expect(runMerge({ path: join(tmp, 'sharded'), output: join(tmp, 'x.jsonl'), quiet: true })).rejects.toThrow(/rank 2: .*clean\.rank-00002-of-00003\.jsonl changed after the rank finished/);
+      await expect(mergeJob({ path: join(tmp, 'sharded'), output: join(tmp, 'x.jsonl'), quiet: true })).rejects.toThrow(/rank 2: .*clean\.rank-00002-of-00003\.part\.jsonl changed after the rank finished/);
     } finally {
       truncateSync(part, size);
     }
@@ -121,7 +126,7 @@ describe('tokenize: 3 ranks from a Kubernetes Indexed Job, then merge', () => {
       const single = join(tmp, `tok-${name}`, 'single');
       const sharded = join(tmp, `tok-${name}`, 'ds');
       await Promise.all([ok(runCli(['tokenize', input, '-o', single, ...tok, ...extra])), ...[0, 1, 2].map((i) => ok(runCli(['tokenize', input, '-o', sharded, ...tok, ...extra], k8s(i, 3))))]);
-      await runMerge({ path: sharded, quiet: true });
+      await mergeJob({ path: sharded, quiet: true });
       const files = readdirSync(single).sort();
       expect(readdirSync(sharded).sort()).toEqual(files);
       for (const f of files) expect(readFileSync(join(sharded, f)).equals(readFileSync(join(single, f))), f).toBe(true);
@@ -144,7 +149,7 @@ describe('generate: 3 ranks over one openings file, then merge', () => {
     await Promise.all(ranks);
     const noOpenings = await runCli(['generate', ...common, '-o', join(dir, 'x.jsonl'), '--num-shards', '3', '--shard-index', '0']);
     expect(noOpenings.stderr).toMatch(/a sharded generate needs the openings built first/);
-    await runMerge({ path: join(dir, 'gen.jsonl'), quiet: true });
+    await ok(runCli(['merge', join(dir, 'gen.jsonl'), '--quiet']));
     const merged = readFileSync(join(dir, 'gen.jsonl'), 'utf8');
     expect(merged).toBe(readFileSync(join(dir, 'single.jsonl'), 'utf8'));
     expect(merged.trim().split('\n')).toHaveLength(11);

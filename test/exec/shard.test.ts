@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { describeShard, rankTag, resolveShard } from '../../src/exec/shard.js';
-import { markerPath, partPath, stemOf } from '../../src/exec/shard-files.js';
-import { rankShare } from '../../src/exec/shard-generate.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { completedRank, describeFiles, findJob, markerPath, partPath, readMarker, stemOf, writeMarker, type RankMarker } from '../../src/exec/shard-files.js';
+import { tempDir } from '../helpers/paths.js';
+import { rankShare } from '../../src/generate/run-rank.js';
 
 describe('resolveShard: flags and engine environments', () => {
   it('is undefined without flags or environment', () => {
@@ -62,6 +65,49 @@ describe('rank file names', () => {
     expect(markerPath('out/dataset', s)).toBe('out/dataset.rank-00002-of-00008.done.json');
     expect(stemOf('out/x.JSONL')).toBe('out/x');
     expect(describeShard({ index: 1, count: 4, from: 'slurm' })).toBe('rank 1 of 4 (from slurm)');
+  });
+});
+
+describe('completion markers', () => {
+  const marker = (dir: string, index: number, count: number, fingerprint = 'f1'): RankMarker => ({ sftforge_rank: 1, stage: 'pipeline', output: join(dir, 'c.jsonl'), index, count, fingerprint, files: [], job: {} });
+
+  it('records each file with its size and sha256, and reads back what it wrote', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'c.rank-00000-of-00002.part.jsonl'), 'abc');
+    const m = markerPath(join(dir, 'c.jsonl'), { index: 0, count: 2 });
+    const files = await describeFiles([{ role: 'part', path: join(dir, 'c.rank-00000-of-00002.part.jsonl') }], m);
+    // sha256("abc"), the FIPS 180-2 test vector.
+    expect(files).toEqual([{ role: 'part', path: 'c.rank-00000-of-00002.part.jsonl', bytes: 3, sha256: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad' }]);
+    await writeMarker(m, { ...marker(dir, 0, 2), files });
+    expect((await readMarker(m)).files).toEqual(files);
+    writeFileSync(join(dir, 'x.rank-00000-of-00001.done.json'), '{"not":"a marker"}');
+    await expect(readMarker(join(dir, 'x.rank-00000-of-00001.done.json'))).rejects.toThrow(/not a sftforge rank marker/);
+  });
+
+  it('a finished rank of the same job is skipped; one of another job is refused, not overwritten', async () => {
+    const dir = tempDir();
+    const m = markerPath(join(dir, 'c.jsonl'), { index: 1, count: 2 });
+    const s = { index: 1, count: 2, from: 'flags' as const };
+    expect(await completedRank(m, 'f1', 'pipeline', s)).toBeUndefined();
+    await writeMarker(m, marker(dir, 1, 2));
+    expect(await completedRank(m, 'f1', 'pipeline', s)).toMatchObject({ index: 1, fingerprint: 'f1' });
+    await expect(completedRank(m, 'f2', 'pipeline', s)).rejects.toThrow(/is from a run with other inputs or options/);
+  });
+
+  it('finds a job by its output or its folder, and lists the ranks that have not finished', async () => {
+    const dir = tempDir();
+    await writeMarker(markerPath(join(dir, 'c.jsonl'), { index: 2, count: 3 }), marker(dir, 2, 3));
+    for (const p of [join(dir, 'c.jsonl'), dir]) {
+      const job = await findJob(p);
+      expect(job.stem).toBe(join(dir, 'c'));
+      expect(job.count).toBe(3);
+      expect(job.markers.map((x) => x !== undefined)).toEqual([false, false, true]);
+    }
+    await expect(findJob(join(dir, 'other.jsonl'))).rejects.toThrow(/no rank markers for .*other\.jsonl/);
+    await writeMarker(markerPath(join(dir, 'c.jsonl'), { index: 0, count: 4 }), marker(dir, 0, 4));
+    await expect(findJob(join(dir, 'c.jsonl'))).rejects.toThrow(/different shard counts \(3, 4\)|different shard counts \(4, 3\)/);
+    await writeMarker(markerPath(join(dir, 'd.jsonl'), { index: 0, count: 1 }), marker(dir, 0, 1));
+    await expect(findJob(dir)).rejects.toThrow(/holds the parts of 2 jobs/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Conversation } from '../../src/core/types.js';
+import { reject, type Conversation } from '../../src/core/types.js';
 import {
   detectConversationLanguage,
   languageFilter,
@@ -84,6 +84,18 @@ describe('language filter', () => {
     const { kept } = await runStage(languageFilter({ langs: ['zh', 'ru'], detect }), [...russian.slice(0, 5), english[0]!]);
     expect(kept.length).toBeGreaterThanOrEqual(4);
     expect(kept.map((c) => c.id)).not.toContain(english[0]!.id);
+  });
+
+  it('passes rejects made upstream on, in order, without looking at their records', async () => {
+    const up = reject({ reason: 'duplicate', source: russian[0]!.source, id: 'ru0', record: russian[0] });
+    const up2 = reject({ reason: 'too_short', source: { file: 'fixture', index: 1 }, id: 'x' });
+    const { out, counters, stats } = await runStage(languageFilter({ langs: ['en'], detect }), [up, english[0]!, up2]);
+    expect(out).toEqual([up, english[0], up2]);
+    expect(out[0]).toBe(up);
+    expect(out[2]).toBe(up2);
+    // Only the one record was identified: the Russian record inside the reject was not.
+    expect([...counters.entries()]).toEqual([['language_detected_en', 1]]);
+    expect(stats.rejects.size).toBe(0);
   });
 
   it('parses and checks --lang values', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Conversation } from '../../src/core/types.js';
+import { reject, type Conversation } from '../../src/core/types.js';
 import { applyUnwanted, defaultUnwantedPhrases, unwantedFilter, unwantedPhrasesFromSpec } from '../../src/filter/unwanted.js';
 import { PhraseMatcher } from '../../src/filter/phrase-matcher.js';
 import { runStage } from '../dedup/sample.js';
@@ -49,6 +49,27 @@ describe('unwanted phrases', () => {
     expect(rejects).toHaveLength(1);
     expect(rejects[0]).toMatchObject({ reason: 'unwanted_phrase', id: 'u1', source: { line: 9 }, record: c });
     expect(rejects[0].detail).toBe('turn 3 (assistant) contains "As an AI language model, I don\'t have"');
+  });
+
+  it('passes rejects made upstream on, in order, neither masking nor counting their records', async () => {
+    const inner = conv('q', 'As an AI language model, I cannot say.');
+    const up = reject({ reason: 'duplicate', source: inner.source, id: 'u0', record: inner });
+    for (const mode of ['mask', 'drop'] as const) {
+      const { out, counters, rejects } = await runStage(unwantedFilter({ mode }), [up, c]);
+      expect(out).toHaveLength(2);
+      expect(out[0]).toBe(up);
+      expect(inner.turns[1]!.weight).toBeUndefined();
+      if (mode === 'mask') {
+        expect((out[1] as Conversation).turns.map((t) => t.weight)).toEqual([undefined, undefined, undefined, 0]);
+        expect(counters.get('unwanted_masked_conversations')).toBe(1);
+        expect(counters.get('unwanted_masked_turns')).toBe(1);
+      } else {
+        expect(rejects.map((r) => [r.reason, r.id])).toEqual([
+          ['duplicate', 'u0'],
+          ['unwanted_phrase', 'u1'],
+        ]);
+      }
+    }
   });
 
   it('uses a custom list and rejects an unknown mode', async () => {

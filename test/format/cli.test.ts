@@ -1,20 +1,25 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { Command } from 'commander';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Command } from 'commander';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tokenize from '../../src/cli/commands/tokenize.js';
-import * as inspect from '../../src/cli/commands/inspect.js';
+import { buildProgram } from '../../src/cli/program.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sftforge-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const DUMMY = resolve(process.cwd(), '../shared/data/public/FastChat_dummy_conversation.json');
 
+// The whole program, as `sftforge` builds it: it also registers the stages the presets run.
+// exitOverride on every subcommand: commander copies it only to commands added after it is set.
 function program(): Command {
-  const p = new Command('sftforge').exitOverride();
-  tokenize.register(p);
-  inspect.register(p);
+  const p = buildProgram().exitOverride();
+  for (const c of p.commands) c.exitOverride();
   return p;
+}
+
+function filesOf(dir: string): Map<string, Buffer> {
+  return new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]));
 }
 
 describe('sftforge tokenize / inspect', () => {
@@ -44,6 +49,28 @@ describe('sftforge tokenize / inspect', () => {
     } finally {
       out.mockRestore();
     }
+  });
+
+  it('--output-format hf writes that folder; the deprecated --format says so and writes the same bytes', async () => {
+    const args = (out: string, flag: string) => ['node', 'sftforge', 'tokenize', DUMMY, '-o', join(tmp, out), '--tokenizer', 'llama2', '--template', 'openchat_3.5', '--max-len', '1024', '--shard-size', '100KB', flag, 'hf', '-q'];
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let printed: string[];
+    try {
+      await program().parseAsync(args('new', '--output-format'));
+      await program().parseAsync(args('old', '--format'));
+      printed = err.mock.calls.map((c) => String(c[0]));
+    } finally {
+      err.mockRestore();
+    }
+    expect(printed.filter((l) => /deprecated/.test(l))).toEqual(['sftforge: tokenize --format is deprecated: use --output-format\n']);
+    const a = filesOf(join(tmp, 'new'));
+    const b = filesOf(join(tmp, 'old'));
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    expect([...a.keys()]).toContain('sftforge.json');
+    for (const [f, bytes] of a) expect(b.get(f)!.equals(bytes), f).toBe(true);
+    expect(JSON.parse(b.get('sftforge.json')!.toString('utf8'))).toMatchObject({ format: 'hf', rows: 500 });
+    // And a value it does not know is a usage error naming the new flag.
+    await expect(program().parseAsync(['node', 'sftforge', 'tokenize', DUMMY, '-o', join(tmp, 'y'), '--tokenizer', 'llama2', '--template', 'openchat_3.5', '--output-format', 'csv'])).rejects.toThrow(/--output-format csv/);
   });
 
   it('rejects bad option values with a usage error naming the flag', async () => {

@@ -38,7 +38,7 @@ export default defineStage({
         const workers = o.workers ?? ctx.workers;
         const out = orderedMap<Item, CleanedItem>(
           input,
-          { workers, module: 'exec/clean-worker', name: 'clean', shared, onCrash: (item, err) => crashedClean(item as RawRecord, err) },
+          { workers, module: 'clean/worker', name: 'clean', shared, onCrash: (item, err) => crashedClean(item as RawRecord, err) },
           (batch, sh) => cleanBatch(batch as RawRecord[], sh as CleanOptions),
           (r) => (isReject(r) ? 64 : ((r as RawRecord).text?.length ?? 1024)),
         );

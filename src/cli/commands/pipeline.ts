@@ -7,7 +7,8 @@ import { loadPipelineFile } from '../../exec/pipeline-file.js';
 import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
 import { signalOnSigint } from '../options.js';
 
-export function register(program: Command): void {
+/** `subcommand` builds a fresh program for a `run:` step (passed in: this file cannot import program.ts). */
+export function register(program: Command, subcommand: () => Command): void {
   const cmd = program
     .command('pipeline')
     .description('Run a pipeline file (pipelines/*.yaml): steps of stages ({stage: NAME, ...options}, {branch: [...]}) and subcommands')
@@ -40,9 +41,7 @@ export function register(program: Command): void {
           process.stderr.write(`${head} ${part.step.name}: not run by a rank (run it after sftforge merge)\n`);
           continue;
         }
-        // Imported here: program.ts imports this file.
-        const { buildProgram } = await import('../program.js');
-        const sub = buildProgram();
+        const sub = subcommand();
         sub.exitOverride();
         await sub.parseAsync(part.step.run, { from: 'user' });
         continue;

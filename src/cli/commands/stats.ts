@@ -4,7 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { execute } from '../../exec/executor.js';
 import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
 import { isTokenizedFolder } from '../../stats/tokenized.js';
-import { defined } from './clean.js';
+import { defined } from '../../presets/clean.js';
 import { floatOption, inputFormatOption, INPUT_FORMAT_HELP, intOption, positiveOption } from '../options.js';
 
 export function register(program: Command): void {

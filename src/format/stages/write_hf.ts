@@ -5,6 +5,7 @@
  * special tokens they were made with). Records routed to splits (the `split` stage) become a
  * `DatasetDict` folder: one dataset per split and `dataset_dict.json`.
  */
+import { ensureDir } from '../../core/atomic.js';
 import { mkdir } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,7 +66,7 @@ export default defineStage({
           if (!w) {
             if (split !== undefined && writers.has('')) throw new Error(`write_hf ${dir}: some rows have a split and some do not`);
             const d = split === undefined ? dir : join(dir, split);
-            await mkdir(d, { recursive: true });
+            await ensureDir(d);
             w = new HfDatasetWriter(d, columns, { shardBytes: o.shard_size });
             writers.set(key, w);
           }

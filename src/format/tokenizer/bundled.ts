@@ -8,6 +8,7 @@
  *   because everything downstream (workers, the template options, `push`) reads paths.
  * See docs/TOKENIZERS.md for what each is and where its files come from.
  */
+import { ensureDir } from '../../core/atomic.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -95,7 +96,7 @@ async function materialize(name: string, b: (typeof BUILT)[string], o: BundledOp
  * several machines may fill a shared (NFS) cache at once, and their pids can coincide.
  */
 export async function writeShared(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await ensureDir(dirname(path));
   const tmp = `${path}.tmp-${process.pid}-${randomUUID()}`;
   try {
     await writeFile(tmp, text);

@@ -15,6 +15,7 @@
  * then `tokens[:model_max_context]`, trailing zero weights dropped, labels and weights shifted by one
  * (add_single_conv). Weights are kept as the doubles Python sums for `num_seqs`.
  */
+import { ensureDir } from '../../core/atomic.js';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, basename } from 'node:path';
 import { mkdir } from 'node:fs/promises';
@@ -129,7 +130,7 @@ export class OpenChatWriter {
     const tok = await loadTokenizer(files, { templateSpecials: probe.specialTokens, backend: o.backend ?? 'auto' });
     const modelType = openChatModelType({ template: o.template, family: tokenizerFamily(tok.spec.full.model.vocab), modelType: o.modelType });
     const w = new OpenChatWriter(o, tok, config, modelType);
-    await mkdir(dirname(w.spillPath), { recursive: true });
+    await ensureDir(dirname(w.spillPath));
     w.spill = await open(w.spillPath, 'w+');
     if (o.jsonl !== false) w.jsonl = await new LineWriter(`${o.prefix}.0.jsonl`).open();
     return w;

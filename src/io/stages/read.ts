@@ -58,6 +58,10 @@ export default defineStage({
     }
     return [conv];
   },
+  async identity(o, env) {
+    const files = await expandInputs(o.paths.map((p) => resolveAs(env.cwd, p)));
+    return Promise.all(files.map(async (f) => [f, (await stat(f).catch(() => ({ size: -1 }))).size]));
+  },
   create(o, env) {
     const format = o.format === undefined ? 'auto' : resolveFormat(o.format);
     const paths = o.paths.map((p) => resolveAs(env.cwd, p));

@@ -147,3 +147,9 @@ describe('properties (fast-check)', () => {
     );
   });
 });
+
+test('a Markdown answer whose fenced code opens 300 <p>s is not too_deep (code is not markup)', () => {
+  const md = 'An old-style page:\n\n```html\n' + '<p>item\n'.repeat(300) + '```\n\nThat is all.';
+  expect(outcome(md)).toBe('kept');
+  expect(outcome('Unfenced: ' + '<p>item\n'.repeat(300))).toBe('too_deep');
+});
