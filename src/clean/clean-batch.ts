@@ -5,9 +5,9 @@
 import type { Conversation, RawRecord, RejectMarker } from '../core/types.js';
 import { isReject, reject } from '../core/types.js';
 import { normalizeRecord, type RepairCode as ReadRepairCode } from '../io/normalize.js';
-import { describeCrash } from '../core/errors.js';
-import { DEFAULT_READ_LIMITS, inspectJson } from '../io/limits.js';
 import { cleanConversation, type CleanOptions, type RepairCode } from './clean-conversation.js';
+
+export { crashedClean } from './crash.js';
 
 export interface CleanedItem {
   out: Conversation | RejectMarker;
@@ -48,12 +48,6 @@ function cleanParsed(conv: Conversation, options: CleanOptions): CleanedItem {
   }
 }
 
-/** What a record becomes when cleaning it alone kills a worker (see exec/pool.ts `onCrash`). */
-export function crashedClean(raw: RawRecord | RejectMarker, error: Error): CleanedItem[] {
-  if (isReject(raw)) return [{ out: raw }];
-  const id = raw.id ?? (raw.text !== undefined ? inspectJson(raw.text, DEFAULT_READ_LIMITS.maxDepth).id : undefined);
-  return [{ out: reject({ reason: 'worker_crash', detail: describeCrash(error), source: raw.source, id, record: raw.text ?? raw.value }) }];
-}
 
 function parseOr(text: string): unknown {
   try {

@@ -1,6 +1,7 @@
 /** Shared option parsers for commander: they fail with a message that names the option value. */
 import { InvalidArgumentError } from 'commander';
-import { formatNames, lookupFormat } from '../io/formats/index.js';
+// The names alone (not src/io/formats/index.ts, which loads every converter): parsing flags stays cheap.
+import { canonicalFormat, formatNames } from '../io/formats/names.js';
 
 export function intOption(v: string): number {
   const n = Number(v);
@@ -32,7 +33,7 @@ export function signalOnSigint(): AbortSignal {
 /** A parser for the readers' `--input-format`: a format name or alias (src/io/formats), checked while parsing. */
 export function inputFormatOption(flag: string): (v: string) => string {
   return (v) => {
-    if (v !== 'auto' && !lookupFormat(v)) throw new InvalidArgumentError(`${flag} ${v} is not one of auto, ${formatNames().join(', ')}`);
+    if (v !== 'auto' && !canonicalFormat(v)) throw new InvalidArgumentError(`${flag} ${v} is not one of auto, ${formatNames().join(', ')}`);
     return v;
   };
 }

@@ -95,7 +95,9 @@ export async function buildPipeline(spec: PipelineSpec, o: BuildOptions = {}): P
       try {
         stage = await def.create(parsed.data, env);
       } catch (e) {
-        if (e instanceof UsageError || e instanceof ConfigError) throw new ConfigError(where, `${name}: ${(e as Error).message}`);
+        // From a file, the step's place; from a subcommand or a library call, the stage's own words.
+        if (o.file && (e instanceof UsageError || e instanceof ConfigError)) throw new ConfigError(where, `${name}: ${(e as Error).message}`);
+        if (!o.file && e instanceof Error && !(e instanceof UsageError) && !(e instanceof ConfigError) && e.constructor === Error) throw new UsageError(`${name}: ${e.message}`);
         throw e;
       }
       out.push({ type: 'stage', key, def, options: parsed.data, stage, where, output: def.output?.(parsed.data, env) });

@@ -8,7 +8,7 @@
  * result (a `worker_crash` reject) and the other items come through in order. With
  * `taskTimeoutMs`, a task past it has its worker ended and counts as a crash (an endless loop).
  */
-import { Piscina } from 'piscina';
+import type { Piscina as PiscinaPool } from 'piscina';
 import { availableParallelism, cpus } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { workerFile } from './paths.js';
@@ -72,9 +72,14 @@ export async function* orderedMap<T, R>(
     for await (const b of batches) yield* one(b);
     return;
   }
+  // The pool starts with the first batch: an empty input starts no thread and loads no piscina.
+  const it = batches[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  const { Piscina } = await import('piscina');
   // A worker's heap is capped so V8 collects instead of growing lazily: memory stays flat (the
   // cap is far above what one batch needs; see scripts/bench-clean.mjs for peak RSS).
-  const pool = new Piscina({
+  const pool: PiscinaPool = new Piscina({
     filename: isAbsolute(opts.module) ? opts.module : workerFile(opts.module),
     name: opts.name,
     minThreads: opts.workers,
@@ -97,8 +102,8 @@ export async function* orderedMap<T, R>(
   const window: Promise<R[]>[] = [];
   const limit = opts.workers * 2;
   try {
-    for await (const b of batches) {
-      const p = run(b);
+    for (let r: IteratorResult<T[]> = first; !r.done; r = await it.next()) {
+      const p = run(r.value);
       p.catch(() => undefined); // awaited in order below; this keeps a later failure from being unhandled meanwhile
       window.push(p);
       if (window.length >= limit) yield* await window.shift()!;
@@ -108,6 +113,8 @@ export async function* orderedMap<T, R>(
     // Settle what is in flight before tearing down, so no rejection goes unhandled.
     await Promise.allSettled(window);
     await pool.destroy();
+    // Closes the input too when the consumer stopped early (what `for await` did on its own).
+    await it.return?.(undefined);
   }
 }
 

@@ -13,6 +13,7 @@ import { UsageError } from '../core/errors.js';
 import { IGNORE_INDEX } from './mask.js';
 import { TableDecoder } from './tokenizer/decode-table.js';
 import { loadTokenizer } from './tokenizer/index.js';
+import type { HubOptions } from './tokenizer/hub.js';
 import type { TokenizedManifest } from './writers/manifest.js';
 
 export interface InspectSpan {
@@ -91,6 +92,8 @@ export async function readRow(dir: string, m: TokenizedManifest, n: number): Pro
 export interface InspectOptions {
   /** Tokenizer to decode with, when the one recorded in sftforge.json is not reachable from here. */
   tokenizer?: string;
+  /** Hub options for a repo-id tokenizer (`offline: true`: the cache only, never the network). */
+  hub?: HubOptions;
 }
 
 export async function inspectRow(dir: string, n = 0, o: InspectOptions = {}): Promise<InspectResult> {
@@ -98,7 +101,7 @@ export async function inspectRow(dir: string, n = 0, o: InspectOptions = {}): Pr
   if (m.format && m.format !== 'hf') throw new UsageError(`${dir}: inspect reads the hf layout; this folder is ${m.format}`);
   const row = await readRow(dir, m, n);
   // Registering the recorded added tokens in order reproduces their ids.
-  const tok = await loadTokenizer(o.tokenizer ?? m.tokenizer, { templateSpecials: m.added_tokens.map((t) => t.content) });
+  const tok = await loadTokenizer(o.tokenizer ?? m.tokenizer, { templateSpecials: m.added_tokens.map((t) => t.content), hub: o.hub });
   const tokNote = tok.sha256 === m.tokenizer_sha256 ? [] : [`tokenizer.json differs from the one used to write ${dir} (sha256 ${m.tokenizer_sha256.slice(0, 12)}…)`];
   const table = TableDecoder.fromJson(tok.spec.full);
   const specialIds = new Set([...tok.spec.specials.values()].map((t) => t.id));

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ReportJson } from '../core/report.js';
 import type { InputFormat } from '../core/types.js';
+import '../stages.js';
 import { execute } from '../exec/executor.js';
 import { tokenizeSteps } from '../presets/tokenize.js';
 import type { ChunkMode } from './chunk.js';

@@ -22,7 +22,9 @@ import { commitPlan } from './commit.js';
 import { planPush, type PlannedFile } from './plan.js';
 import { checkNamespace, createDatasetRepo, createRevision, fetchRemoteText, readRemote, type HubTarget } from './remote.js';
 
-export const DEFAULT_HUB_URL = 'https://huggingface.co';
+import { DEFAULT_HUB_URL } from './defaults.js';
+
+export { DEFAULT_HUB_URL };
 
 export interface PushOptions {
   /** The tokenize output folder, or a .jsonl file (or a folder holding one) with its .report.json. */

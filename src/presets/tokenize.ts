@@ -12,7 +12,7 @@ export function oneOf<T extends string>(flag: string, v: string | undefined, all
 export function tokenizeSteps(inputs: string[], o: Record<string, any>): StepSpec[] {
   const format = oneOf('--output-format', o.outputFormat ?? 'hf', ['hf', 'parquet-openchat', 'messages'] as const)!;
   const hub = defined({ revision: o.tokenizerRevision, cache_dir: o.cacheDir, hub_url: o.hubUrl, offline: o.offline ? true : undefined });
-  const read: StepSpec = { stage: 'read', paths: inputs, ...defined({ format: o.inputFormat }) };
+  const read: StepSpec = { stage: 'read', paths: inputs, ...defined({ format: o.inputFormat, strict: o.strict ? true : undefined }) };
   if (format === 'messages') return [read, { stage: 'write_messages', path: o.output, ...defined({ rejects: o.rejects, report: o.report }) }];
   if (format === 'parquet-openchat') {
     if (o.pack) throw new UsageError('--pack does not apply to --output-format parquet-openchat', "OpenChat's trainer packs batches itself");

@@ -15,6 +15,7 @@ import { GROUP_KEYS, Grouping } from './groups.js';
 import { Reservoir } from './sample.js';
 import { isTokenizedFolder, tokenizedStats } from './tokenized.js';
 import { PAPER_TABLE4 } from './paper.js';
+import { quarantineOf } from './quarantine.js';
 import type { GroupStats, StatsOptions, StatsResult, TokenizedStats } from './types.js';
 
 export const DEFAULT_MTLD_THRESHOLD = 0.72;
@@ -49,6 +50,9 @@ export async function computeStatsFrom(src: StatsSources, opts: StatsOptions = {
   const tokenized: TokenizedStats[] = [];
   for (const dir of src.tokenizedDirs) tokenized.push(await tokenizedStats(dir, { sample: o.sample ?? undefined, seed: o.seed ?? 0 }));
   const text = src.records ? await textStats(src.records, src.files, o) : undefined;
+  const quarantine = [];
+  for (const f of src.files) quarantine.push(await quarantineOf(f, 'text'));
+  for (const dir of src.tokenizedDirs) quarantine.push(await quarantineOf(dir, 'tokenized'));
   return {
     sftforge_stats: 1,
     inputs: [...src.inputs],
@@ -66,6 +70,7 @@ export async function computeStatsFrom(src: StatsSources, opts: StatsOptions = {
     groups: text?.groups ?? {},
     tokenized,
     reference: PAPER_TABLE4.map((r) => ({ ...r })),
+    quarantine,
   };
 }
 

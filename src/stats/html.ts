@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import type { Histogram, StatsResult } from './types.js';
 import { fmt, sampleNote, summaryRows, tokenizedRows, type SummaryRow } from './table.js';
+import { esc, rejectRows, rejectsSection, samplesHtml, SECTIONS_CSS, shortInput, trainedShareHeadline } from './html-sections.js';
 
 /** One chart as the page script draws it: the spec is data, the page script is generic. */
 export interface ChartSpec {
@@ -21,11 +22,14 @@ export interface ChartSpec {
   /** Per-bar colour (bars), or one colour for all. */
   colors: string[] | string;
   yTitle: string;
+  /** The section whose chart grid holds the canvas (`rejects`, `tokenized-I`); absent: the grid at the top. */
+  place?: string;
 }
 
 const BLUE = '#3b6fb6';
 const ORANGE = '#e07b2a';
 const GREY = '#9aa5b1';
+const RED = '#c0392b';
 
 let chartJsCache: string | undefined;
 
@@ -75,7 +79,20 @@ export function chartSpecs(r: StatsResult): ChartSpec[] {
       });
     }
   }
-  r.tokenized.forEach((k, i) => specs.push(histSpec(`tokens-${i}`, `Tokens per row, ${k.path} (n=${k.measured_rows})`, k.tokens_per_row.hist, BLUE, 'rows')));
+  r.tokenized.forEach((k, i) => {
+    const place = { place: `tokenized-${i}` };
+    const tokens = histSpec(`tokens-${i}`, `Tokens per row, ${k.path} (n=${k.measured_rows})`, k.tokens_per_row.hist, BLUE, 'rows');
+    specs.push(tokens && { ...tokens, ...place });
+    const h = k.share_trained_hist;
+    const labels = h.counts.map((_, j) => `${Math.round(100 * h.edges[j]!)}–${Math.round(100 * h.edges[j + 1]!)}%`);
+    if (k.measured_rows > 0) specs.push({ id: `trained-share-${i}`, title: `Trained share of tokens per row, ${k.path} (n=${k.measured_rows}; overall ${(100 * k.share_trained).toFixed(1)}%)`, kind: 'hist', labels, values: [...h.counts], colors: ORANGE, yTitle: 'rows', ...place });
+  });
+  rejectRows(r).forEach((q, i) => {
+    const reasons = Object.entries(q.rejects).filter(([, v]) => v > 0);
+    if (reasons.length === 0) return;
+    const of = q.records_in !== null ? ` of ${q.records_in} records` : '';
+    specs.push({ id: `rejects-${i}`, title: `Rejects by reason, ${shortInput(q.input)} (n=${q.rejected}${of})`, kind: 'hbars', labels: reasons.map(([k]) => k), values: reasons.map(([, v]) => v), colors: RED, yTitle: 'records rejected', place: 'rejects' });
+  });
   return specs.filter((s): s is ChartSpec => s !== undefined);
 }
 
@@ -83,10 +100,6 @@ export function chartSpecs(r: StatsResult): ChartSpec[] {
 function shortKey(key: string, name: string): string {
   const s = key === 'source' ? basename(name) : name;
   return s.length > 40 ? s.slice(0, 39) + '…' : s;
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function round(x: number): number {
@@ -115,9 +128,12 @@ ${distTableHtml(summaryRows(t))}
 ${groups}</section>`;
 }
 
-function tokenizedSection(r: StatsResult): string {
+function tokenizedSection(r: StatsResult, canvases: (place: string) => string): string {
   return r.tokenized
-    .map((k) => `<section><h2>Tokenized: ${esc(k.path)}</h2><p class="note">${k.measured_rows} rows measured of ${k.rows}; ${k.tokens_total} tokens, ${(100 * k.share_trained).toFixed(1)}% trained; rows split ${k.rows_split ?? 'unknown'}, truncated ${k.rows_truncated ?? 'unknown'}</p>${distTableHtml(tokenizedRows(k))}</section>`)
+    .map((k, i) => {
+      const grid = canvases(`tokenized-${i}`);
+      return `<section id="tokenized-${i}"><h2>Tokenized: ${esc(k.path)}</h2>${trainedShareHeadline(k)}<p class="note">${k.measured_rows} rows measured of ${k.rows}; ${k.tokens_total} tokens, ${(100 * k.share_trained).toFixed(1)}% trained; rows split ${k.rows_split ?? 'unknown'}, truncated ${k.rows_truncated ?? 'unknown'}</p>${distTableHtml(tokenizedRows(k))}${grid ? `<div class="grid">${grid}</div>` : ''}${samplesHtml(k, r.options.seed ?? 0)}</section>`;
+    })
     .join('');
 }
 
@@ -141,12 +157,17 @@ const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px auto;max-width:
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:24px 0 8px;border-bottom:1px solid #d9e2ec}h3{font-size:15px}
 table{border-collapse:collapse;margin:8px 0}td,th{padding:2px 8px;text-align:right;border-bottom:1px solid #eef2f6}th:first-child{text-align:left;font-weight:500}
 .note{color:#52606d}.headline{font-size:16px}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:16px}
-.chart{position:relative;height:280px}.chart.tall{height:340px}`;
+.chart{position:relative;height:280px}.chart.tall{height:340px}
+${SECTIONS_CSS}`;
 
 /** The whole report as one HTML string (deterministic: same result, same bytes). */
 export function renderHtmlReport(result: StatsResult): string {
   const specs = chartSpecs(result);
-  const canvases = specs.map((s) => `<div class="chart${s.kind === 'hbars' ? ' tall' : ''}"><canvas id="${esc(s.id)}" role="img" aria-label="${esc(s.title)}"></canvas></div>`).join('\n');
+  const canvasesAt = (place: string | undefined) =>
+    specs
+      .filter((s) => s.place === place)
+      .map((s) => `<div class="chart${s.kind === 'hbars' ? ' tall' : ''}"><canvas id="${esc(s.id)}" role="img" aria-label="${esc(s.title)}"></canvas></div>`)
+      .join('\n');
   // JSON inside <script>: escape "<" so no string in the data can close the element.
   const data = JSON.stringify(specs).replace(/</g, '\\u003c');
   const inputs = result.inputs.map((i) => `<code>${esc(i)}</code>`).join(', ');
@@ -155,8 +176,8 @@ export function renderHtmlReport(result: StatsResult): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
 <title>sftforge stats</title><style>${CSS}</style></head><body>
 <h1>Dataset statistics</h1><p class="note">Inputs: ${inputs}. MTLD is LexicalRichness 0.5.1's (threshold ${result.options.mtld_threshold}), averaged per utterance as in the UltraChat paper.</p>
-<div class="grid">${canvases}</div>
-${textSection(result)}${tokenizedSection(result)}
+<div class="grid">${canvasesAt(undefined)}</div>
+${textSection(result)}${rejectsSection(result, canvasesAt('rejects'))}${tokenizedSection(result, canvasesAt)}
 <section><h2>How these figures are made</h2><p class="note">Quantiles are nearest-rank over log-bucket histograms (exact for integers below 185, else within 0.54%); count, mean, min and max are exact. distinct-n counts unique n-grams of LexicalRichness tokens by 64-bit hash, exactly up to a cap and by HyperLogLog beyond it (marked). gzip ratio is raw UTF-8 bytes over zlib level-6 bytes of all utterances streamed in order. Every figure shows n, the number of items it is computed over.</p></section>
 <script type="application/json" id="chart-specs">${data}</script>
 <script>${chartJsSource()}</script>

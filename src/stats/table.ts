@@ -88,5 +88,14 @@ export function renderTable(r: StatsResult): string {
     out.push(...distTable(tokenizedRows(k)));
     out.push(`  rows split ${k.rows_split ?? 'unknown'}, rows truncated ${k.rows_truncated ?? 'unknown'} (from sftforge.json)`);
   }
+  // Older JSON results have no quarantine field.
+  const reported = (r.quarantine ?? []).filter((q) => q.report !== null);
+  if (reported.length) {
+    out.push('rejects by reason (from the run reports of the inputs):');
+    for (const q of reported) {
+      const reasons = Object.entries(q.rejects).map(([k, v]) => `${k} ${v}`).join(', ');
+      out.push(`  ${q.input}: ${q.records_in ?? '?'} in, ${q.records_out ?? '?'} out, ${q.rejected} rejected${reasons ? ` (${reasons})` : ''}`);
+    }
+  }
   return out.join('\n');
 }

@@ -12,7 +12,8 @@ import { RecordBatchReader, type Vector } from 'apache-arrow';
 import { InputError } from '../core/errors.js';
 import { Distribution } from './quantiles.js';
 import { Reservoir } from './sample.js';
-import type { TokenizedStats } from './types.js';
+import { SAMPLE_ROWS, sampleRows } from './samples.js';
+import type { Histogram, TokenizedStats } from './types.js';
 
 /** A label the loss ignores (PyTorch CrossEntropyLoss ignore_index). */
 export const IGNORE_INDEX = -100;
@@ -58,6 +59,8 @@ interface RowFigures {
 export interface TokenizedOptions {
   sample?: number;
   seed?: number;
+  /** Rows decoded for the report (default 3; 0: none). Picked with `seed` (default 0). */
+  sampleRows?: number;
 }
 
 export async function tokenizedStats(dir: string, opts: TokenizedOptions = {}): Promise<TokenizedStats> {
@@ -74,23 +77,33 @@ export async function tokenizedStats(dir: string, opts: TokenizedOptions = {}): 
   }
   if (reservoir) for (const row of reservoir.take()) acc.add(row);
   const counters = await manifestCounters(dir);
+  const picked = await sampleRows(dir, rows, opts.sampleRows ?? SAMPLE_ROWS, opts.seed ?? 0);
+  const { share_trained_hist, ...figures } = acc.result();
   return {
     path: dir,
     files,
     rows,
-    ...acc.result(),
+    ...figures,
     // `sftforge format` counts conversations_split (one conversation became several rows) and rows_truncated.
     rows_split: pick(counters, ['conversations_split', 'rows_split']),
     rows_truncated: pick(counters, ['rows_truncated']),
     manifest_counters: counters,
+    // New fields last: the JSON keeps its earlier key order.
+    share_trained_hist,
+    samples: picked.samples,
+    ...(picked.note !== undefined ? { samples_note: picked.note } : {}),
   };
 }
+
+/** Tenths of trained share: bin i holds rows with share in [i/10, (i+1)/10), the last also 1. */
+const SHARE_BINS = 10;
 
 class RowAccumulator {
   private readonly tokens = new Distribution();
   private readonly trained = new Distribution();
   private readonly share = new Distribution();
   private readonly seqs = new Distribution();
+  private readonly shareBins = new Array<number>(SHARE_BINS).fill(0);
   private measured = 0;
   private tokensTotal = 0;
   private trainedTotal = 0;
@@ -100,6 +113,8 @@ class RowAccumulator {
     this.tokens.add(r.tokens);
     this.trained.add(r.trained);
     this.share.add(r.tokens > 0 ? r.trained / r.tokens : 0);
+    // Integer arithmetic: a share of exactly 3/10 lands in bin 3, not 2.
+    this.shareBins[r.tokens > 0 ? Math.min(SHARE_BINS - 1, Math.floor((r.trained * SHARE_BINS) / r.tokens)) : 0]!++;
     if (r.sequences !== null) this.seqs.add(r.sequences);
     this.tokensTotal += r.tokens;
     this.trainedTotal += r.trained;
@@ -111,6 +126,7 @@ class RowAccumulator {
       tokens_per_row: { ...this.tokens.summary(), hist: this.tokens.histogram() },
       trained_tokens_per_row: this.trained.summary(),
       share_trained_per_row: this.share.summary(),
+      share_trained_hist: { edges: Array.from({ length: SHARE_BINS + 1 }, (_, i) => i / SHARE_BINS), counts: [...this.shareBins], integer: false, overflow: false } satisfies Histogram,
       ...(this.seqs.count > 0 ? { sequences_per_row: this.seqs.summary() } : {}),
       tokens_total: this.tokensTotal,
       trained_tokens_total: this.trainedTotal,

@@ -84,6 +84,46 @@ export interface TokenizedStats {
   rows_split: number | null;
   rows_truncated: number | null;
   manifest_counters: Record<string, number>;
+  /** Rows per tenth of trained share (bins [0,0.1), …, [0.9,1]) over the measured rows. */
+  share_trained_hist: Histogram;
+  /** A few rows (seeded pick, in row order) decoded with the folder's tokenizer, trained spans marked. */
+  samples: SampleRow[];
+  /** Why `samples` is empty or short (no sftforge.json, tokenizer not reachable offline, …); absent when all went well. */
+  samples_note?: string;
+}
+
+/** A decoded piece of a sample row: `trained` when its labels are not -100. */
+export interface SampleSpan {
+  text: string;
+  trained: boolean;
+  /** Packed rows: index of the sequence in seq_lens. */
+  seq?: number;
+}
+
+export interface SampleRow {
+  /** Row index in the folder (0-based, across shards). */
+  row: number;
+  id: string;
+  tokens: number;
+  trained_tokens: number;
+  /** The decoded text, cut after SAMPLE_MAX_CHARS characters (`truncated` then true). */
+  spans: SampleSpan[];
+  truncated: boolean;
+}
+
+/** What happened to the records on the way to one measured input, from its run report. */
+export interface QuarantineSummary {
+  /** The input file or tokenized folder. */
+  input: string;
+  /** The report read: `X.report.json` beside a JSON/JSONL file, or `sftforge.json` in a folder; null when there is none. */
+  report: string | null;
+  stage: string | null;
+  records_in: number | null;
+  records_out: number | null;
+  /** Rejects per reason code, sorted by reason. */
+  rejects: Record<string, number>;
+  /** Σ rejects. */
+  rejected: number;
 }
 
 export interface PaperRow {
@@ -112,4 +152,6 @@ export interface StatsResult {
   tokenized: TokenizedStats[];
   /** UltraChat paper Table 4, MTLD column, for comparison. */
   reference: PaperRow[];
+  /** Per input (text files, then tokenized folders), the reject counts of the run that wrote it. */
+  quarantine: QuarantineSummary[];
 }

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildProgram } from '../../src/cli/program.js';
-import { expand, loadPipeline } from '../../src/exec/pipeline-file.js';
+import { expand, loadPipelineFile } from '../../src/exec/pipeline-file.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { ROOT, sharedData, tempDir } from '../helpers/paths.js';
 
@@ -14,7 +14,7 @@ async function run(args: string[]) {
 }
 
 describe('sftforge pipeline', () => {
-  it('runs pipelines/openchat.yaml: clean, GPT-4 filter, tokenize at 2048 and 8192, stats; skips push without HF_REPO', async () => {
+  it('runs pipelines/openchat.yaml in one pass: clean, dedup across models (branch), GPT-4 filter then dedup, tokenize at 2048 and 8192 (branch), stats; skips push without HF_REPO', async () => {
     const dir = tempDir();
     const input = join(dir, 'in');
     const raw = JSON.parse(readFileSync(sharedData('sharegpt_html_sample.json'), 'utf8')) as unknown[];
@@ -34,7 +34,17 @@ describe('sftforge pipeline', () => {
       err.mockRestore();
       out.mockRestore();
     }
-    expect(logged).toContain('[openchat 7/7] push: skipped (HF_REPO is not set');
+    expect(logged).toContain('[openchat 1/4] stages: read → clean → branch → filter_model → dedup_exact → write_jsonl → branch → tokenize → write_hf');
+    expect(logged).toContain('[openchat 4/4] push: skipped (HF_REPO is not set');
+    // One pass, both outputs balanced: every input record is in each output or its quarantine.
+    for (const name of ['sharegpt_clean', 'sharegpt_gpt4']) {
+      const rep = JSON.parse(readFileSync(join(dir, 'out', `${name}.report.json`), 'utf8'));
+      const rejected = Object.values(rep.rejects as Record<string, number>).reduce((a, b) => a + b, 0);
+      expect(rep.records_in).toBe(120);
+      expect(rep.records_in).toBe(rep.records_out + rejected);
+      const lines = readFileSync(join(dir, 'out', `${name}.rejects.jsonl`), 'utf8').split('\n').filter(Boolean);
+      expect(lines.length).toBe(rejected);
+    }
     const gpt4 = readFileSync(join(dir, 'out', 'sharegpt_gpt4.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
     expect(gpt4.length).toBeGreaterThan(10);
     expect(gpt4.every((r) => r.model === 'Model: GPT-4')).toBe(true);
@@ -48,8 +58,17 @@ describe('sftforge pipeline', () => {
   it('validates pipeline files and names the file and the path of a mistake', async () => {
     const dir = tempDir();
     const f = join(dir, 'bad.yaml');
-    writeFileSync(f, 'name: x\nsteps:\n  - name: a\n    runn: [clean]\n');
-    await expect(loadPipeline(f)).rejects.toThrow(/bad\.yaml: steps\.0/);
+    writeFileSync(f, 'name: x\nsteps:\n  - name: a\n    run: clean\n');
+    await expect(loadPipelineFile(f)).rejects.toThrow(/bad\.yaml:4: run: must be a list/);
+    writeFileSync(f, 'name: x\nstepz: []\n');
+    await expect(loadPipelineFile(f)).rejects.toThrow(/bad\.yaml:2: unknown key "stepz"/);
+    writeFileSync(f, 'steps:\n  - stage: read\n    paths: ["${undefined_var}"]\n');
+    await expect(loadPipelineFile(f)).rejects.toThrow(/bad\.yaml:3: \$\{undefined_var\} is not defined/);
+    // An unquoted ${var} reads as YAML would read its value; a quoted one stays a string.
+    writeFileSync(f, 'vars:\n  n: "12"\nsteps:\n  - stage: read\n    paths: ["${n}"]\n    seed: ${n}\n');
+    const loaded = await loadPipelineFile(f);
+    const step = (loaded.parts[0] as { spec: { steps: Record<string, unknown>[] } }).spec.steps[0]!;
+    expect(step).toEqual({ stage: 'read', paths: ['12'], seed: 12 });
     expect(() => expand('${nope}', {}, f)).toThrow(ConfigError);
     expect(expand('${a}/b', { a: 'x' }, f)).toBe('x/b');
   });

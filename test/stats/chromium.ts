@@ -35,6 +35,8 @@ export interface RenderCheck {
   requests: string[];
   /** Per canvas: id and how many of its pixels are painted (alpha > 0). */
   canvases: { id: string; painted: number; width: number; height: number }[];
+  /** What `probe` returned, evaluated in the page once the charts are drawn. */
+  probe?: unknown;
 }
 
 export interface Browser {
@@ -58,7 +60,7 @@ export async function findChromium(): Promise<Browser> {
   return { path, source: '@sparticuz/chromium', args: [...ARGS, '--no-zygote', '--disable-setuid-sandbox', '--single-process'] };
 }
 
-export async function renderReport(htmlFile: string, screenshot?: string): Promise<RenderCheck> {
+export async function renderReport(htmlFile: string, screenshot?: string, probe?: () => unknown): Promise<RenderCheck> {
   const browser = await findChromium();
   const profile = await mkdtemp(join(tmpdir(), 'sftforge-chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, {
@@ -94,6 +96,7 @@ export async function renderReport(htmlFile: string, screenshot?: string): Promi
     out.done = state.done;
     out.pageErrors.push(...state.errors);
     out.canvases = state.canvases;
+    if (probe) out.probe = await page.evaluate(probe);
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
     return out;
   } finally {

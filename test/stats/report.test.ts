@@ -41,7 +41,7 @@ describe('HTML report', () => {
       expect(paper.values[i]).toBe(row.mtld);
     }
     expect(paper.labels.at(-1)).toBe(`this data (n=${result.text!.mtld.all.count} utt.)`);
-    expect(specs.map((s) => s.id)).toEqual(['mtld-vs-paper', 'turns', 'words-user', 'words-assistant', 'mtld', 'group-source', 'tokens-0']);
+    expect(specs.map((s) => s.id)).toEqual(['mtld-vs-paper', 'turns', 'words-user', 'words-assistant', 'mtld', 'group-source', 'tokens-0', 'trained-share-0']);
     const html = renderHtmlReport(result);
     for (const s of specs) expect(html).toContain(`<canvas id="${s.id}"`);
   });

@@ -9,7 +9,8 @@ import { defineStage } from '../../core/registry.js';
 import type { Item } from '../../core/stage.js';
 import { isReject, type RawRecord } from '../../core/types.js';
 import { orderedMap } from '../../exec/pool.js';
-import { cleanBatch, crashedClean, type CleanedItem } from '../clean-batch.js';
+import type { CleanedItem } from '../clean-batch.js';
+import { crashedClean } from '../crash.js';
 import type { CleanOptions } from '../clean-conversation.js';
 
 const Options = z
@@ -36,10 +37,12 @@ export default defineStage({
       name: 'clean',
       async *run(input, ctx) {
         const workers = o.workers ?? ctx.workers;
+        // The HTML converter loads only on the thread that converts: here with one worker, else in the workers.
+        const cleanBatch = workers <= 1 ? (await import('../clean-batch.js')).cleanBatch : undefined;
         const out = orderedMap<Item, CleanedItem>(
           input,
           { workers, module: 'clean/worker', name: 'clean', shared, onCrash: (item, err) => crashedClean(item as RawRecord, err) },
-          (batch, sh) => cleanBatch(batch as RawRecord[], sh as CleanOptions),
+          (batch, sh) => cleanBatch!(batch as RawRecord[], sh as CleanOptions),
           (r) => (isReject(r) ? 64 : ((r as RawRecord).text?.length ?? 1024)),
         );
         for await (const it of out) {

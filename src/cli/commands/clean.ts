@@ -1,7 +1,5 @@
 /** `sftforge clean`: a preset pipeline — read → clean → filters and dedup in their fixed order → write_jsonl. */
 import type { Command } from 'commander';
-import { execute } from '../../exec/executor.js';
-import { cleanSteps } from '../../presets/clean.js';
 import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
 import { floatOption, inputFormatFlags, intOption, listOption, positiveOption, signalOnSigint } from '../options.js';
 
@@ -29,8 +27,11 @@ export function register(program: Command): void {
     .option('--max-json-depth <n>', 'deepest JSON nesting of a record (too_deep, checked before parsing)', positiveOption('--max-json-depth', 1_000_000))
     .option('--max-record-bytes <n>', 'largest record in bytes (too_large)', positiveOption('--max-record-bytes', 2 ** 40))
     .option('--min-chars <n>', 'fewest characters per conversation (too_short)', intOption)
+    .option('--strict', 'fail (exit 2) when an input yields no readable record or looks like another format')
     .option('-q, --quiet', 'no progress or table on stderr');
   addShardOptions(cmd).action(async (inputs: string[], o) => {
+    // Imported here, not at the top: a command loads only what it runs (start-up, issue #16).
+    const [{ execute }, { cleanSteps }] = await Promise.all([import('../../exec/executor.js'), import('../../presets/clean.js')]);
     const steps = cleanSteps(inputs, o);
     await execute({ name: 'clean', steps }, { shard: shardFromOptions(o), workers: o.workers, quiet: o.quiet, signal: signalOnSigint() });
   });

@@ -1,14 +1,11 @@
 /** `sftforge generate`: argument parsing only; the work is runGenerate in src/generate/. */
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { startFakeServer } from '../../generate/fake-server.js';
-import { runGenerate, type GenerateOptions } from '../../generate/run.js';
-import { stopSignals } from '../../generate/signals.js';
+import type { GenerateOptions } from '../../generate/run.js';
 import { SECTORS, type OutputFormat, type Sector } from '../../generate/types.js';
 import type { ProgressMode } from '../../generate/progress.js';
 import { floatOption, intOption } from '../options.js';
 import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
-import { runGenerateRank } from '../../generate/run-rank.js';
 
 function sectorsOption(v: string): Sector[] {
   const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -52,6 +49,13 @@ export function register(program: Command): void {
       if (o.format !== 'ultrachat' && o.format !== 'sharegpt') throw new UsageError(`--format ${o.format}: use ultrachat or sharegpt`);
       if (!['auto', 'bar', 'lines', 'none'].includes(o.progress)) throw new UsageError(`--progress ${o.progress}: use auto, bar, lines or none`);
       if (o.concurrency < 1) throw new UsageError('--concurrency must be at least 1');
+      // Imported here, not at the top: a command loads only what it runs (start-up, issue #16).
+      const [{ startFakeServer }, { runGenerate }, { stopSignals }, { runGenerateRank }] = await Promise.all([
+        import('../../generate/fake-server.js'),
+        import('../../generate/run.js'),
+        import('../../generate/signals.js'),
+        import('../../generate/run-rank.js'),
+      ]);
       const fake = o.dryRun ? await startFakeServer() : undefined;
       if (fake) {
         o.baseUrl = fake.url;

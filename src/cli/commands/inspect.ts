@@ -1,6 +1,5 @@
 /** `sftforge inspect`: argument parsing only; the work is inspectRow in src/format/. */
 import type { Command } from 'commander';
-import { formatInspect, inspectRow } from '../../format/inspect.js';
 import { intOption } from '../options.js';
 
 export function register(program: Command): void {
@@ -13,6 +12,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON (spans with their trained flag) instead of text')
     .option('--no-color', 'no ANSI colours (trained text is marked [[like this]])')
     .action(async (dir: string, o) => {
+      const { formatInspect, inspectRow } = await import('../../format/inspect.js');
       const r = await inspectRow(dir, o.row, { tokenizer: o.tokenizer });
       if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       else process.stdout.write(formatInspect(r, o.color !== false && process.stdout.isTTY === true) + '\n');

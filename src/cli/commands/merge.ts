@@ -1,7 +1,5 @@
 /** `sftforge merge PATH [-o OUT]`: joins the parts of a ranked run and runs the steps after them. */
 import type { Command } from 'commander';
-import { mergeJob } from '../../exec/executor.js';
-import { loadJob } from '../../exec/merge.js';
 import { signalOnSigint } from '../options.js';
 
 export function register(program: Command): void {
@@ -13,6 +11,7 @@ export function register(program: Command): void {
     .option('--no-verify', 'skip the sha256 check of the parts')
     .option('-q, --quiet', 'no progress or table on stderr')
     .action(async (path: string, o: { output?: string; verify: boolean; quiet?: boolean }) => {
+      const [{ mergeJob }, { loadJob }] = await Promise.all([import('../../exec/executor.js'), import('../../exec/merge.js')]);
       const job = await loadJob(path, o.verify);
       if (job.stage === 'generate') {
         // Generation ranks write their own parts (journals and dialogues): src/generate/merge-ranks.ts joins them.

@@ -2,9 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import type { StepSpec } from '../../core/pipeline.js';
-import { execute } from '../../exec/executor.js';
 import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
-import { defined } from '../../presets/clean.js';
 import { intOption, signalOnSigint } from '../options.js';
 
 export function register(program: Command): void {
@@ -20,6 +18,7 @@ export function register(program: Command): void {
     .option('--report <file>', 'report JSON (default OUTPUT.report.json)')
     .option('-q, --quiet', 'no progress or table on stderr');
   addShardOptions(cmd).action(async (mixture: string, o) => {
+    const [{ execute }, { defined }] = await Promise.all([import('../../exec/executor.js'), import('../../presets/clean.js')]);
     const vars: Record<string, string> = {};
     for (const kv of (o.var as string[] | undefined) ?? []) {
       const i = kv.indexOf('=');

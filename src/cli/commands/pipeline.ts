@@ -1,9 +1,6 @@
 /** `sftforge pipeline FILE`: runs a pipeline file's stages (one pass, outputs committed together) and its subcommand steps, in order. */
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { buildPipeline } from '../../core/pipeline.js';
-import { executeBuilt } from '../../exec/executor.js';
-import { loadPipelineFile } from '../../exec/pipeline-file.js';
 import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
 import { signalOnSigint } from '../options.js';
 
@@ -24,6 +21,11 @@ export function register(program: Command, subcommand: () => Command): void {
       if (i <= 0) throw new UsageError(`--set ${kv}: expected KEY=VALUE`);
       set[kv.slice(0, i)] = kv.slice(i + 1);
     }
+    const [{ buildPipeline }, { executeBuilt }, { loadPipelineFile }] = await Promise.all([
+      import('../../core/pipeline.js'),
+      import('../../exec/executor.js'),
+      import('../../exec/pipeline-file.js'),
+    ]);
     const loaded = await loadPipelineFile(file, set);
     const shard = shardFromOptions(o);
     const n = loaded.parts.length;

@@ -4,7 +4,7 @@
  * in shell history and `ps`).
  */
 import { Command, Option } from 'commander';
-import { describePlan, pushDataset, DEFAULT_HUB_URL } from '../../hub/index.js';
+import { DEFAULT_HUB_URL } from '../../hub/defaults.js';
 import { signalOnSigint } from '../options.js';
 
 interface PushCliOptions {
@@ -46,6 +46,7 @@ export function register(program: Command): void {
     .option('--no-xet', 'upload with plain LFS instead of Xet (for Hub endpoints without Xet)')
     .option('--json', 'print the result as JSON on stdout')
     .action(async (dir: string, o: PushCliOptions) => {
+      const { describePlan, pushDataset } = await import('../../hub/push.js');
       const result = await pushDataset({
         dir,
         repo: o.repo,

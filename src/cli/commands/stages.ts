@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { loadStage, stageNames } from '../../core/registry.js';
-import { describeOptions } from '../describe-options.js';
+import type { describeOptions } from '../describe-options.js';
 
 export function register(program: Command): void {
   program
@@ -11,6 +11,8 @@ export function register(program: Command): void {
     .argument('[name]', 'one stage')
     .option('--json', 'as JSON')
     .action(async (name: string | undefined, o: { json?: boolean }) => {
+      // zod's helpers load only for this command, not at every start.
+      const { describeOptions } = await import('../describe-options.js');
       const names = name ? [name] : stageNames();
       const out: { name: string; kind: string; scope: string; description: string; options: ReturnType<typeof describeOptions> }[] = [];
       for (const n of names) {

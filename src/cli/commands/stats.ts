@@ -1,10 +1,7 @@
 /** `sftforge stats`: a preset pipeline — read → stats (JSON, HTML report, table); tokenized folders measured as such. */
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { execute } from '../../exec/executor.js';
 import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
-import { isTokenizedFolder } from '../../stats/tokenized.js';
-import { defined } from '../../presets/clean.js';
 import { floatOption, inputFormatOption, INPUT_FORMAT_HELP, intOption, positiveOption } from '../options.js';
 
 export function register(program: Command): void {
@@ -23,6 +20,11 @@ export function register(program: Command): void {
   addShardOptions(cmd).action(async (inputs: string[], o) => {
     if (o.seed !== undefined && o.sample === undefined) throw new UsageError('--seed only applies with --sample N');
     if (o.format !== undefined) process.stderr.write('sftforge: stats --format is deprecated: use --input-format\n');
+    const [{ execute }, { isTokenizedFolder }, { defined }] = await Promise.all([
+      import('../../exec/executor.js'),
+      import('../../stats/tokenized.js'),
+      import('../../presets/clean.js'),
+    ]);
     const text: string[] = [];
     const tokenized: string[] = [];
     for (const input of inputs) ((await isTokenizedFolder(input)) ? tokenized : text).push(input);

@@ -1,9 +1,6 @@
 /** `sftforge tokenize`: a preset pipeline — read → tokenize → (pack) → write_hf, or read → write_parquet_openchat. */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { UsageError } from '../../core/errors.js';
-import { execute } from '../../exec/executor.js';
-import { tokenizeSteps } from '../../presets/tokenize.js';
 import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
 import { inputFormatOption, INPUT_FORMAT_HELP, intOption, positiveOption, signalOnSigint } from '../options.js';
 
@@ -61,12 +58,15 @@ export function register(program: Command): void {
     .option('--cache-dir <dir>', 'Hub tokenizer cache (default: the Hugging Face cache, then ~/.cache/sftforge/hub)')
     .option('--hub-url <url>', 'Hub endpoint (default https://huggingface.co)')
     .option('--offline', 'never download a tokenizer (also HF_HUB_OFFLINE=1)')
+    .option('--strict', 'fail (exit 2) when an input yields no readable record or looks like another format')
     .option('-q, --quiet', 'no progress or table on stderr');
   addShardOptions(cmd).action(async (inputs: string[], o) => {
     if (o.format !== undefined) {
       process.stderr.write('sftforge: tokenize --format is deprecated: use --output-format\n');
       o.outputFormat ??= o.format;
     }
+    // Imported here, not at the top: a command loads only what it runs (start-up, issue #16).
+    const [{ execute }, { tokenizeSteps }] = await Promise.all([import('../../exec/executor.js'), import('../../presets/tokenize.js')]);
     const steps = tokenizeSteps(inputs, o);
     await execute({ name: 'tokenize', steps }, { shard: shardFromOptions(o), quiet: o.quiet, signal: signalOnSigint() });
   });

@@ -6,6 +6,8 @@
  * `workers` > 1; rows come out in input order either way.
  */
 import { z } from 'zod';
+import { UsageError } from '../../core/errors.js';
+import { TemplateConfigError } from '../templates/errors.js';
 import { defineStage } from '../../core/registry.js';
 import type { Item, Stage } from '../../core/stage.js';
 import { isReject, type Conversation, type RejectMarker, type SourcePos } from '../../core/types.js';
@@ -61,7 +63,16 @@ export default defineStage({
   async create(o): Promise<TokenizeStage> {
     const files = await resolveTokenizer(o.tokenizer, hubOptions(o));
     const setup: FormatterSetup = { template: o.template, templateKwargs: o.template_kwargs, tokenizer: files, backend: o.backend, format: { maxLen: o.max_len, chunk: o.chunk, tokenize: o.tokenize } };
-    const built = await buildFormatter(setup);
+    let built: Built;
+    try {
+      built = await buildFormatter(setup);
+    } catch (e) {
+      if (e instanceof TemplateConfigError && o.template === 'hf') {
+        throw new UsageError(`--template hf: the tokenizer ${o.tokenizer} has no chat_template (in its tokenizer_config.json or chat_template.jinja)`, 'name a built-in template instead (openchat_3.5, vicuna_v1.1, llama-2, chatml, zephyr, tulu, ultralm, llama-3, mistral, qwen, one_shot), or use a tokenizer folder that ships one');
+      }
+      throw e;
+    }
+    await probe(built, o);
     return {
       name: 'tokenize',
       info: { options: o, files, built },
@@ -86,6 +97,25 @@ export default defineStage({
     };
   },
 });
+
+/**
+ * A template that cannot render a plain two-turn conversation would reject every record and
+ * exit 0 with an empty dataset: fail at the start instead, with one line.
+ */
+async function probe(built: Built, o: TokenizeStageOptions): Promise<void> {
+  const conv: Conversation = { id: 'probe', source: { file: '(template check)' }, turns: [{ role: 'user', content: 'Hello, who are you?' }, { role: 'assistant', content: 'I am a helpful assistant.' }] };
+  let detail: string | undefined;
+  try {
+    const out = await built.formatter.formatBatch([conv]);
+    const it = out.items[0];
+    if (it && 'reject' in it) detail = `${it.reject.reason}${it.reject.detail ? `: ${it.reject.detail}` : ''}`;
+  } catch (e) {
+    detail = (e as Error).message;
+  }
+  if (detail !== undefined) {
+    throw new UsageError(`template ${o.template} with tokenizer ${o.tokenizer} cannot render a simple two-turn conversation (${detail.split('\n')[0]})`, 'check the template name (sftforge stages tokenize) or the tokenizer\'s chat_template');
+  }
+}
 
 async function* tap<T>(src: AsyncIterable<T>, fn: (x: T) => void): AsyncGenerator<T> {
   for await (const x of src) {

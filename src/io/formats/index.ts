@@ -20,6 +20,7 @@ import { convertPromptCompletion } from './prompt_completion.js';
 import { convertScience } from './science.js';
 import { convertSelfInstruct } from './self_instruct.js';
 import { convertSuperNi } from './super_ni.js';
+import { FORMAT_ALIASES, canonicalFormat, formatNames } from './names.js';
 import { convertMessages, convertShareGptTools, hasTools } from './tools.js';
 import { bad, type Converted, type FormatOptions, isObj, type RecordConverter, typeName } from './types.js';
 import { convertUnnatural } from './unnatural.js';
@@ -45,38 +46,38 @@ export interface FormatDef {
 const sharegpt: RecordConverter = (v, s, o) => convertMessages('sharegpt', v, s, o);
 
 export const FORMATS: readonly FormatDef[] = [
-  { name: 'sharegpt', aliases: ['sharegpt-jsonl', 'sharegpt_jsonl', 'vicuna'], description: 'ShareGPT {conversations:[{from, value}]}; tool turns (function_call/observation) and `tools` too', convert: sharegpt },
-  { name: 'sharegpt_pages', aliases: ['sharegpt-pages'], description: 'saved ShareGPT HTML pages (read.ts)', convert: sharegpt, pages: true },
-  { name: 'sharegpt_tools', aliases: ['glaive_toolcall', 'tool_sharegpt', 'llamafactory_tools'], description: 'ShareGPT with function_call/observation turns and a `tools` list (LLaMA-Factory)', convert: (v, s, o) => (isObj(v) ? convertShareGptTools(v, s, o) : [bad(v, s, `the record is ${typeName(v)}, not an object`)]) },
-  { name: 'openai', aliases: ['messages', 'openai_messages', 'open_instruct', 'tulu'], description: 'OpenAI chat {messages:[{role, content}]} (open-instruct output too); tool_calls/tool roles kept', convert: (v, s, o) => convertMessages('openai', v, s, o) },
-  { name: 'ultrachat', aliases: [], description: 'UltraChat {id, data:[u, a, ...]}', convert: (v, s, o) => convertMessages('ultrachat', v, s, o) },
-  { name: 'alpaca', aliases: ['stanford_alpaca', 'gpt4_alpaca', 'code_alpaca', 'chinese_alpaca'], description: 'Alpaca {instruction, input, output}', convert: convertAlpaca },
-  { name: 'dolly', aliases: ['databricks_dolly'], description: 'Dolly {instruction, context, response, category}', convert: convertDolly },
-  { name: 'self_instruct', aliases: ['self-instruct'], description: 'Self-Instruct {instruction, input, output}', convert: convertSelfInstruct },
-  { name: 'unnatural', aliases: ['unnatural_instructions'], description: 'Unnatural Instructions {instruction, instances:[{input, constraints, output}]}', convert: convertUnnatural },
-  { name: 'super_ni', aliases: ['natural_instructions', 'super_natural_instructions'], description: 'Super-NaturalInstructions task file {Definition, Positive Examples, Instances}', convert: convertSuperNi, layout: 'object' },
-  { name: 'flan', aliases: ['flan_v2'], description: 'FLAN v2 {inputs, targets}', convert: convertFlan },
-  { name: 'cot', aliases: ['flan_cot'], description: 'FLAN chain-of-thought {inputs, targets}', convert: convertCot },
-  { name: 'baize', aliases: [], description: 'Baize {input: "[|Human|] … [|AI|] …"}', convert: convertBaize },
-  { name: 'lima', aliases: [], description: 'LIMA {conversations:[str, ...]}', convert: convertLima },
-  { name: 'wizardlm', aliases: ['wizardlm_evol_instruct'], description: 'WizardLM evol-instruct {idx, conversations:[{from, value}]}', convert: convertWizardlm },
-  { name: 'open_orca', aliases: ['openorca'], description: 'OpenOrca {id, system_prompt, question, response}', convert: convertOpenOrca },
-  { name: 'oasst', aliases: ['oasst1', 'oasst2', 'open_assistant'], description: 'OpenAssistant trees export {message_tree_id, prompt}, or the flat messages export (whole file)', convert: convertOasst },
-  { name: 'prompt_completion', aliases: ['openai_legacy', 'openai_completion'], description: 'OpenAI legacy fine-tuning {prompt, completion}', convert: convertPromptCompletion },
-  { name: 'science', aliases: ['input_output'], description: 'Tülu v2 science data {dataset, input, output}', convert: convertScience },
-  { name: 'chatgpt_export', aliases: ['chatgpt'], description: "ChatGPT data export conversations.json [{mapping, current_node}]", convert: convertChatgptExport },
+  { name: 'sharegpt', aliases: FORMAT_ALIASES.sharegpt, description: 'ShareGPT {conversations:[{from, value}]}; tool turns (function_call/observation) and `tools` too', convert: sharegpt },
+  { name: 'sharegpt_pages', aliases: FORMAT_ALIASES.sharegpt_pages, description: 'saved ShareGPT HTML pages (read.ts)', convert: sharegpt, pages: true },
+  { name: 'sharegpt_tools', aliases: FORMAT_ALIASES.sharegpt_tools, description: 'ShareGPT with function_call/observation turns and a `tools` list (LLaMA-Factory)', convert: (v, s, o) => (isObj(v) ? convertShareGptTools(v, s, o) : [bad(v, s, `the record is ${typeName(v)}, not an object`)]) },
+  { name: 'openai', aliases: FORMAT_ALIASES.openai, description: 'OpenAI chat {messages:[{role, content}]} (open-instruct output too); tool_calls/tool roles kept', convert: (v, s, o) => convertMessages('openai', v, s, o) },
+  { name: 'ultrachat', aliases: FORMAT_ALIASES.ultrachat, description: 'UltraChat {id, data:[u, a, ...]}', convert: (v, s, o) => convertMessages('ultrachat', v, s, o) },
+  { name: 'alpaca', aliases: FORMAT_ALIASES.alpaca, description: 'Alpaca {instruction, input, output}', convert: convertAlpaca },
+  { name: 'dolly', aliases: FORMAT_ALIASES.dolly, description: 'Dolly {instruction, context, response, category}', convert: convertDolly },
+  { name: 'self_instruct', aliases: FORMAT_ALIASES.self_instruct, description: 'Self-Instruct {instruction, input, output}', convert: convertSelfInstruct },
+  { name: 'unnatural', aliases: FORMAT_ALIASES.unnatural, description: 'Unnatural Instructions {instruction, instances:[{input, constraints, output}]}', convert: convertUnnatural },
+  { name: 'super_ni', aliases: FORMAT_ALIASES.super_ni, description: 'Super-NaturalInstructions task file {Definition, Positive Examples, Instances}', convert: convertSuperNi, layout: 'object' },
+  { name: 'flan', aliases: FORMAT_ALIASES.flan, description: 'FLAN v2 {inputs, targets}', convert: convertFlan },
+  { name: 'cot', aliases: FORMAT_ALIASES.cot, description: 'FLAN chain-of-thought {inputs, targets}', convert: convertCot },
+  { name: 'baize', aliases: FORMAT_ALIASES.baize, description: 'Baize {input: "[|Human|] … [|AI|] …"}', convert: convertBaize },
+  { name: 'lima', aliases: FORMAT_ALIASES.lima, description: 'LIMA {conversations:[str, ...]}', convert: convertLima },
+  { name: 'wizardlm', aliases: FORMAT_ALIASES.wizardlm, description: 'WizardLM evol-instruct {idx, conversations:[{from, value}]}', convert: convertWizardlm },
+  { name: 'open_orca', aliases: FORMAT_ALIASES.open_orca, description: 'OpenOrca {id, system_prompt, question, response}', convert: convertOpenOrca },
+  { name: 'oasst', aliases: FORMAT_ALIASES.oasst, description: 'OpenAssistant trees export {message_tree_id, prompt}, or the flat messages export (whole file)', convert: convertOasst },
+  { name: 'prompt_completion', aliases: FORMAT_ALIASES.prompt_completion, description: 'OpenAI legacy fine-tuning {prompt, completion}', convert: convertPromptCompletion },
+  { name: 'science', aliases: FORMAT_ALIASES.science, description: 'Tülu v2 science data {dataset, input, output}', convert: convertScience },
+  { name: 'chatgpt_export', aliases: FORMAT_ALIASES.chatgpt_export, description: "ChatGPT data export conversations.json [{mapping, current_node}]", convert: convertChatgptExport },
 ];
 
-const BY_NAME = new Map<string, FormatDef>();
-for (const f of FORMATS) for (const n of [f.name, ...f.aliases]) BY_NAME.set(n, f);
+const BY_NAME = new Map<string, FormatDef>(FORMATS.map((f) => [f.name, f]));
+// The light list (./names.ts, what the command line checks) and this table must name the same formats.
+if (formatNames().join() !== FORMATS.map((f) => f.name).join()) throw new Error('src/io/formats/names.ts and index.ts list different formats');
 
-export function formatNames(): string[] {
-  return FORMATS.map((f) => f.name);
-}
+export { formatNames };
 
 /** The definition for a name or alias (case-insensitive); 'auto' and unknown names give undefined. */
 export function lookupFormat(name: string): FormatDef | undefined {
-  return BY_NAME.get(name.toLowerCase());
+  const canonical = canonicalFormat(name);
+  return canonical === undefined ? undefined : BY_NAME.get(canonical);
 }
 
 /** The canonical name of `name`, or a UsageError listing the names. */

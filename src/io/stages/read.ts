@@ -9,9 +9,10 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defineStage } from '../../core/registry.js';
 import type { Item } from '../../core/stage.js';
-import { reject, type Conversation, type InputFormat, type RawRecord, type RejectMarker } from '../../core/types.js';
+import { UsageError } from '../../core/errors.js';
+import { isReject, reject, type Conversation, type InputFormat, type RawRecord, type RejectMarker } from '../../core/types.js';
 import { expandInputs, expandInputsDetailed, type SkippedInput } from '../files.js';
-import { convertFile, detectFormat, readValues, resolveFormat, type FormatOptions } from '../formats/index.js';
+import { convertFile, convertRecord, detectFormat, readValues, resolveFormat, type FormatOptions } from '../formats/index.js';
 import { normalizeRecord } from '../normalize.js';
 import { readRaw } from '../read.js';
 
@@ -30,6 +31,8 @@ const Options = z
     branches: z.enum(['current', 'all']).optional(),
     /** The `dataset` field of every record (open-instruct's output names its source). */
     dataset: z.string().optional(),
+    /** Fail (exit 2) instead of warning when a file yields no readable record or looks like another format. */
+    strict: z.boolean().optional(),
     /** Deepest JSON nesting of a record (reject too_deep; checked before parsing). */
     max_json_depth: z.number().int().min(1).max(1_000_000).optional(),
     /** Largest record in bytes (reject too_large; skipped without being buffered). */
@@ -84,8 +87,25 @@ export default defineStage({
         const onBytes = ctx.rank === 0 ? (n: number) => (ctx.stats.bytesIn += n) : undefined;
         const limits = { maxDepth: o.max_json_depth, maxRecordBytes: o.max_record_bytes, maxDecompressedBytes: o.max_decompressed_bytes, maxCompressionRatio: o.max_compression_ratio };
         const rawOpts = { format: legacy(format), onBytes, limits, onWarning: (m: string) => ctx.log(m) };
+        if (format !== 'auto') await checkFormat(paths, format, o.strict === true, warn);
         let seq = 0;
+        // Per file: records and reader rejects, to say loudly when a file yields nothing readable.
+        let cur: { file: string; n: number; bad: number } | undefined;
+        const closeFile = () => {
+          if (cur && cur.n > 0 && cur.bad === cur.n) {
+            const msg = `${cur.file}: none of its ${cur.n} records could be read (all rejected as malformed); check that it is JSON or JSONL in a format sftforge reads (sftforge stages read, docs/FORMATS.md)`;
+            if (o.strict) throw new UsageError(msg, 'fix the input or pass --input-format; without --strict the run goes on');
+            warn(`warning: ${msg}`);
+          }
+        };
         const take = function* (item: RawRecord | Conversation | RejectMarker) {
+          const file = item.source.file;
+          if (cur?.file !== file) {
+            closeFile();
+            cur = { file, n: 0, bad: 0 };
+          }
+          cur.n++;
+          if (isReject(item)) cur.bad++;
           const n = seq++;
           if (!ctx.mine(n)) return;
           item.source.seq = n;
@@ -98,6 +118,7 @@ export default defineStage({
             if (ctx.signal.aborted) return;
             yield* take(item);
           }
+          closeFile();
           return;
         }
         for (const s of plan.skipped) {
@@ -112,6 +133,7 @@ export default defineStage({
           }
           if (fmt !== undefined && ctx.rank === 0) ctx.stats.bytesIn += (await stat(file).catch(() => ({ size: 0 }))).size;
         }
+        closeFile();
       },
     };
   },
@@ -147,6 +169,36 @@ async function planFiles(paths: string[], format: string): Promise<'raw' | { fil
   return { files: out, skipped };
 }
 
+/**
+ * With an explicit format: when a file's first record does not convert in that format but does in
+ * the one its shape says, name that one (a whole Alpaca file read as ShareGPT would otherwise be
+ * every record `wrong_format`, exit 0).
+ */
+async function checkFormat(paths: string[], format: string, strict: boolean, log: (m: string) => void): Promise<void> {
+  for (const file of await expandInputs(paths).catch(() => [] as string[])) {
+    if (/\.html?(\.gz)?$/i.test(file)) continue;
+    const it = readValues(file);
+    let first: unknown;
+    try {
+      const r = await it.next();
+      if (r.done || '__reject' in r.value) continue;
+      first = r.value.value;
+    } catch {
+      continue;
+    } finally {
+      await it.return(undefined);
+    }
+    const detected = detectFormat(first);
+    if (!detected || detected === format) continue;
+    const pos = { file, index: 0 };
+    const asGiven = convertRecord(first, format, pos);
+    if (!asGiven.every(isReject) || convertRecord(first, detected, pos).every(isReject)) continue;
+    const msg = `${file} looks like ${detected}, not ${format}: its first record does not read as ${format}`;
+    if (strict) throw new UsageError(msg, `use --input-format ${detected} (format: ${detected} in a pipeline file)`);
+    log(`warning: ${msg}; use --input-format ${detected}`);
+  }
+}
+
 async function firstFormat(file: string): Promise<string | undefined> {
   const it = readValues(file);
   try {
@@ -158,6 +210,11 @@ async function firstFormat(file: string): Promise<string | undefined> {
   } finally {
     await it.return(undefined);
   }
+}
+
+/** Said even under --quiet: a file that yields nothing must not pass unnoticed. */
+function warn(line: string): void {
+  process.stderr.write(`sftforge: ${line}\n`);
 }
 
 /** Paths as the user wrote them stay relative in messages; only a different cwd makes them absolute. */
