@@ -81,7 +81,7 @@ const match = (re, text, what) => {
   if (!m) throw new Error(`bench: cannot find ${what} in:\n${text}`);
   return m;
 };
-const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+const _median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 const rows = [];
 const notes = [];
 const row = (r) => {
@@ -124,7 +124,7 @@ async function shard() {
   rmSync(dir, { recursive: true, force: true });
   const n = 2;
   const t0 = performance.now();
-  const ranks = await Promise.all(Array.from({ length: n }, (_, i) => run([cli, 'clean', input, '-o', join(dir, 'c.jsonl'), '--workers', '1', '--quiet', '--num-shards', String(n), '--shard-index', String(i)], { hook: false })));
+  const _ranks = await Promise.all(Array.from({ length: n }, (_, i) => run([cli, 'clean', input, '-o', join(dir, 'c.jsonl'), '--workers', '1', '--quiet', '--num-shards', String(n), '--shard-index', String(i)], { hook: false })));
   const tRanks = (performance.now() - t0) / 1000;
   const merge = await run(['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(join(root, 'dist/exec/merge.js')).href)}); await m.runMerge({ path: ${JSON.stringify(join(dir, 'c.jsonl'))}, quiet: true });`]);
   const total = tRanks + merge.seconds;

@@ -106,8 +106,8 @@ if (verbose) {
     return acc;
   };
   const prose = (md) => { let s = ''; const walk = (toks) => { for (const t of toks || []) { if (t.type === 'code' || t.type === 'codespan' || t.type === 'html') continue; if (t.type === 'text' && !t.tokens) s += t.raw + '\n'; else if (t.type === 'escape') s += t.raw; walk(t.tokens); if (t.items) walk(t.items); if (t.header) walk(t.header.flatMap((c) => c.tokens)); if (t.rows) walk(t.rows.flat().flatMap((c) => c.tokens)); } }; walk(marked.lexer(md)); return s; };
-  const ESC = /\\[_*\[\]#`>|-]/g;
-  const fold = (s) => s.replace(/\\([_*\[\]#`>|.!-])/g, '$1').replace(/[*_`#>|-]/g, '').replace(/\s+/g, ' ').trim();
+  const ESC = /\\[_*[\]#`>|-]/g;
+  const fold = (s) => s.replace(/\\([_*[\]#`>|.!-])/g, '$1').replace(/[*_`#>|-]/g, '').replace(/\s+/g, ' ').trim();
   const firstDiff = (a, b) => { let i = 0; while (i < a.length && a[i] === b[i]) i++; return i; };
   const limit = Number(opt('--show', '15'));
   let shownCode = 0, shownText = 0;

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Channel } from './channel.js';
-import { OutputSet, committable } from './outputs.js';
+import { OutputSet, committable, fileOutput } from './outputs.js';
 import type { BuiltPipeline, Node, StageNode } from './pipeline.js';
 import { startProgress, type Progress } from './progress.js';
 import { Quarantine } from './quarantine.js';
@@ -16,7 +16,6 @@ import { Report, reportTable, type ReportJson } from './report.js';
 import type { Item, StageContext } from './stage.js';
 import { StageStats, type StageStatsJson } from './stats.js';
 import { isReject, type RejectMarker } from './types.js';
-import { writeFileAtomic } from './atomic.js';
 
 export interface RunOptions {
   /** This process's rank and the number of ranks (default 0 of 1). */
@@ -254,9 +253,5 @@ function writerReport(label: string, started: bigint, lineage: StageStats[]): Re
 }
 
 function reportFile(path: string, report: ReportJson) {
-  return {
-    prepare: async () => undefined,
-    commit: () => writeFileAtomic(path, JSON.stringify(report, null, 2) + '\n'),
-    abort: async () => undefined,
-  };
+  return fileOutput(path, () => JSON.stringify(report, null, 2) + '\n');
 }

@@ -1,17 +1,4 @@
-/**
- * Builds the dedup and filter stages of `clean` from CLI-level options, in a fixed order:
- *
- *   model → turns → exact dedup → blocked words → unwanted phrases → language → near dedup
- *
- * Why this order: the model filter must come before exact dedup, because two identical
- * conversations from different models are duplicates of each other and dedup would otherwise
- * keep the first even if the model filter then drops it (losing the GPT-4 copy). The other
- * filters depend on content only, so identical conversations share their fate and order only
- * changes cost: cheap checks first, exact dedup early (it saves the later work on copies),
- * language (~30k texts/s) and near dedup (the costliest, and the one whose memory grows with
- * what it keeps) last.
- */
-import type { Conversation } from '../core/types.js';
+
 import type { Stage } from '../core/stage.js';
 import { UsageError } from '../core/errors.js';
 import { exactDedup } from '../dedup/exact.js';

@@ -7,7 +7,6 @@
  * With `isolate`, a batch that kills its worker or fails is re-run one item at a time: the item
  * that fails alone becomes `isolate.crashed(item, error)` and the parts are merged back in order.
  */
-import { Piscina } from 'piscina';
 import { isAbsolute } from 'node:path';
 import { workerFile } from '../exec/paths.js';
 import { describeCrash } from '../core/errors.js';
@@ -33,6 +32,8 @@ export interface BatchPoolOptions<T = any, R = any> {
   isolate?: BatchIsolation<T, R>;
   /** Time limit of one task, ms (none by default; counted from submission, see exec/pool.ts); a worker past it is ended and counts as crashed. */
   taskTimeoutMs?: number;
+  /** In this thread (workers ≤ 1): batches in flight at once (default 2). */
+  inflight?: number;
 }
 
 export async function* orderedBatches<T, R>(batches: AsyncIterable<T[]>, o: BatchPoolOptions<T, R>, local: (batch: T[]) => Promise<R>): AsyncGenerator<R> {
@@ -50,8 +51,10 @@ export async function* orderedBatches<T, R>(batches: AsyncIterable<T[]>, o: Batc
     return go;
   };
   if (o.workers <= 1) {
-    // Two batches in flight: one's JS work (render, mask, write) overlaps the other's tokenization,
-    // which the Rust binding runs off the main thread.
+    // Several batches in flight: one's JS work (render, mask, write) overlaps the others'
+    // tokenization, which the Rust binding runs off the main thread. With 3, two are still in the
+    // encoder while this thread checks and writes the third (with 2 the encoder often held one).
+    const depth = Math.max(1, o.inflight ?? 2);
     const inFlight: Promise<R>[] = [];
     const run = isolated(async (b) => local(b));
     try {
@@ -59,7 +62,7 @@ export async function* orderedBatches<T, R>(batches: AsyncIterable<T[]>, o: Batc
         const p = run(b);
         p.catch(() => undefined); // awaited below; this only keeps Node from calling it unhandled meanwhile
         inFlight.push(p);
-        if (inFlight.length >= 2) yield await inFlight.shift()!;
+        if (inFlight.length >= depth) yield await inFlight.shift()!;
       }
       while (inFlight.length) yield await inFlight.shift()!;
     } finally {
@@ -69,6 +72,8 @@ export async function* orderedBatches<T, R>(batches: AsyncIterable<T[]>, o: Batc
   }
   const name = o.name ?? 'format';
   const module = o.module ?? 'format/worker';
+  // Loaded only for worker threads: the usual single-thread run does not pay for it at start.
+  const { Piscina } = await import('piscina');
   const pool = new Piscina({ filename: isAbsolute(module) ? module : workerFile(module), name, minThreads: o.workers, maxThreads: o.workers, idleTimeout: 1000 });
   const run = isolated(
     (b) => pool.run({ batch: b, shared: o.shared }, { name, ...(o.taskTimeoutMs !== undefined && { signal: AbortSignal.timeout(o.taskTimeoutMs) }) }) as Promise<R>,

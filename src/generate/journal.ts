@@ -7,7 +7,7 @@
  */
 import { ensureDir } from '../core/atomic.js';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, stat, truncate, type FileHandle } from 'node:fs/promises';
+import { open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { DialogueRecord, Sector, Usage } from './types.js';

@@ -5,7 +5,7 @@
  * request already in flight shared rather than sent twice.
  */
 import { SftforgeError } from '../core/errors.js';
-import { Report } from '../core/report.js';
+import type { Report } from '../core/report.js';
 import { BudgetReached, type Budget } from '../generate/budget.js';
 import { ChatClient, requestFingerprint, type Endpoint } from '../generate/client.js';
 import type { GenerateConfig } from '../generate/config.js';

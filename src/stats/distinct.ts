@@ -212,7 +212,7 @@ export function hashString(s: string, out: Uint32Array, seed = 0): void {
 /** Order-sensitive combination of two token hashes into a bigram hash (ab and ba differ). */
 export function combineHash(aLo: number, aHi: number, bLo: number, bHi: number, out: Uint32Array): void {
   let h1 = fmix32(aLo ^ Math.imul(bLo, 0x9e3779b1) ^ 0x27d4eb2f);
-  let h2 = fmix32((aHi + Math.imul(bHi ^ 0x7f4a7c15, 0x85ebca6b)) ^ h1);
+  const h2 = fmix32((aHi + Math.imul(bHi ^ 0x7f4a7c15, 0x85ebca6b)) ^ h1);
   h1 = fmix32(h1 ^ Math.imul(h2, 0xc2b2ae35) ^ bHi);
   out[0] = h1 >>> 0;
   out[1] = h2 >>> 0;

@@ -50,7 +50,7 @@ export function rejectsSection(r: StatsResult, canvases: string): string {
         .join('')}</table>`
     : '<p class="note">No record was rejected on the way to these inputs.</p>';
   return `<section id="rejects"><h2>Rejects by reason</h2>
-<p class="note">From the run that wrote each input: <code>X.report.json</code> beside a JSON/JSONL file, the <code>report</code> of a tokenized folder's <code>sftforge.json</code>; for every report, records in = records out + rejected. Reason codes are the ones in the quarantine files (<code>X.rejects.jsonl</code>).</p>
+<p class="note">From the run that wrote each input: <code>X.report.json</code> beside a JSON/JSONL file, the <code>report</code> of a tokenized folder's <code>sftforge.json</code>. For a JSONL, records in = records out + rejected; a tokenized folder can hold more rows than conversations in (a conversation longer than max_len is split into several rows). Reason codes are the ones in the quarantine files (<code>X.rejects.jsonl</code>).</p>
 <table class="rejects-summary"><tr><th>input</th><th>report</th><th>stage</th><th>records in</th><th>records out</th><th>rejected</th></tr>${summary}</table>
 ${byReason}${canvases ? `<div class="grid">${canvases}</div>` : ''}</section>`;
 }

@@ -34,7 +34,7 @@ beforeAll(async () => {
     }
     const range = /bytes=(\d+)-(\d*)/.exec(req.headers.range ?? '');
     const start = range ? Number(range[1]) : 0;
-    const end = range && range[2] ? Number(range[2]) : body.length - 1;
+    const end = range?.[2] ? Number(range[2]) : body.length - 1;
     res.writeHead(range ? 206 : 200, {
       'Content-Type': 'application/octet-stream',
       'Content-Length': String(end - start + 1),

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import llamaTokenizerJs from 'llama-tokenizer-js';
 import { loadTokenizer, type LoadedTokenizer } from '../../src/format/tokenizer/index.js';
-import { JsBackend } from '../../src/format/tokenizer/js.js';
+import type { JsBackend } from '../../src/format/tokenizer/js.js';
 import { TableDecoder } from '../../src/format/tokenizer/decode-table.js';
 import { BUNDLED_NAMES, resolveBundled } from '../../src/format/tokenizer/bundled.js';
 import { BUNDLED, resolveTokenizer } from '../../src/format/tokenizer/source.js';

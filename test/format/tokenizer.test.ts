@@ -62,7 +62,7 @@ describe.each(['llama2', 'mistral', 'qwen3'])('bundled tokenizer %s', (name) => 
     const viaBackend = await tk.native.backend.decodeBatch(encs.map((e) => Array.from(e.ids)));
     encs.forEach((e, i) => expect(table!.decode(e.ids), CORPUS[i]).toBe(viaBackend[i]));
     const viaJs = await tk.js.backend.decodeBatch(encs.map((e) => Array.from(e.ids)));
-    encs.forEach((e, i) => expect(viaJs[i], CORPUS[i]).toBe(viaBackend[i]));
+    encs.forEach((_e, i) => expect(viaJs[i], CORPUS[i]).toBe(viaBackend[i]));
   });
 
   it('adds the template tokens it lacks after the vocabulary, identically on both backends', async () => {

@@ -78,7 +78,7 @@ describe('config errors name FILE:LINE', () => {
   });
 
   it('fills defaults for optional sections', () => {
-    const minimal = base.replace(/\nrequest:\n(  .*\n)+/, '\n');
+    const minimal = base.replace(/\nrequest:\n( {2}.*\n)+/, '\n');
     const c = parseGenerateConfig(minimal, 'x.yaml');
     expect(c.request).toEqual({ timeout_s: 120, max_retries: 6, backoff_base_ms: 500, backoff_max_ms: 60000, max_retry_after_s: 600, send_seed: true });
   });

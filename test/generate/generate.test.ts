@@ -150,7 +150,7 @@ describe('spare openings', () => {
     const faults: FakeFaultRule[] = [{ fault: 'refusal', when: (r) => r.kind === 'assistant' && r.messages.length === 1 && h(r.messages[0]!.content) % 3 === 0 }];
     const out = join(tmp(), 'o.jsonl');
     const tight = smallConfig((c) => (c.openings_spare = 0));
-    await expect(gen({ out, count: 10, sectors: ['world'], config: tight }, faults)).rejects.toThrow(/openings of sector world ran out at dialogue #10 .*\n  hint: raise openings_spare/s);
+    await expect(gen({ out, count: 10, sectors: ['world'], config: tight }, faults)).rejects.toThrow(/openings of sector world ran out at dialogue #10 .*\n {2}hint: raise openings_spare/s);
     const roomy = smallConfig((c) => (c.openings_spare = 1));
     const r = await gen({ out, count: 10, sectors: ['world'], config: roomy });
     expect(r.status).toBe('complete');
@@ -219,7 +219,7 @@ describe('budget and resume', () => {
     const hard = new AbortController();
     const p = gen({ out, signal: soft.signal, hardSignal: hard.signal, timeoutS: 60 }, [{ fault: 'hang', when: (r) => r.kind === 'assistant' }]);
     // Wait until the openings are built and the first answers hang.
-    while (!server || !server.log.some((l) => l.fault === 'hang')) await new Promise((r) => setTimeout(r, 5));
+    while (!server?.log.some((l) => l.fault === 'hang')) await new Promise((r) => setTimeout(r, 5));
     soft.abort();
     await new Promise((r) => setTimeout(r, 100));
     const t0 = performance.now();

@@ -43,7 +43,7 @@ describe('sftforge push', () => {
     await run(...common, '--dry-run');
     const plan = out.join('');
     expect(plan).toMatch(new RegExp(`^dry run: would push to alice/cli-set@main on ${hub.url}\n  create dataset repo alice/cli-set\n`));
-    expect(plan).toMatch(/  upload  data\/train-00000-of-00002\.arrow  \d+ bytes  sha256 [0-9a-f]{12}\n/);
+    expect(plan).toMatch(/ {2}upload {2}data\/train-00000-of-00002\.arrow {2}\d+ bytes {2}sha256 [0-9a-f]{12}\n/);
     expect(hub.repos.size).toBe(0);
 
     out.length = 0;

@@ -17,7 +17,7 @@ import {
   scrubSecret,
 } from '../../src/hub/index.js';
 import { SftforgeError } from '../../src/core/errors.js';
-import { FakeHub } from './fake-hub.js';
+import type { FakeHub } from './fake-hub.js';
 import { makeJsonlOutput, makeTokenizedFolder } from './fixtures.js';
 import { TOKEN, expectNoTokenLeak, type Harness, useFakeHub } from './helpers.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { arrowStreamToParquet, pushDataset, splitFrontMatter } from '../../src/hub/index.js';
-import { FakeHub } from './fake-hub.js';
+import type { FakeHub } from './fake-hub.js';
 import { fixtureRow, makeTokenizedFolder, shardBytes } from './fixtures.js';
 import { type Harness, useFakeHub } from './helpers.js';
 

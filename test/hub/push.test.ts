@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { RecordBatchReader } from 'apache-arrow';
 import { pushDataset, splitFrontMatter, UploadInterruptedError } from '../../src/hub/index.js';
-import { FakeHub } from './fake-hub.js';
+import type { FakeHub } from './fake-hub.js';
 import { makeJsonlOutput, makeTokenizedFolder } from './fixtures.js';
 import { calls, type Harness, useFakeHub } from './helpers.js';
 

@@ -64,7 +64,7 @@ describe('JSONL limits and encodings', () => {
     const dir = tempDir();
     const text = [rec('é1', 'naïve ✓'), rec('é2')].join('\n') + '\n';
     const le = Buffer.from(text, 'utf16le');
-    const be = Buffer.from(le).swap16();
+    const _be = Buffer.from(le).swap16();
     writeFileSync(join(dir, 'le.jsonl'), Buffer.concat([Buffer.from([0xff, 0xfe]), le]));
     writeFileSync(join(dir, 'be.json'), Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(Buffer.from(`[${rec('b1')},${rec('b2')}]`, 'utf16le')).swap16()]));
     writeFileSync(join(dir, 'nobom.jsonl'), Buffer.from(rec('n1'), 'utf16le'));

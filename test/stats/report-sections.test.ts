@@ -99,10 +99,25 @@ describe('rejects by reason', () => {
     const [text, tok] = result.quarantine;
     expect(text).toEqual({ input: CLEAN, report: join(tmp, 'clean.report.json'), stage: expect.any(String), records_in: cleanReport.records_in, records_out: cleanReport.records_out, rejects: cleanReport.rejects, rejected: Object.values(cleanReport.rejects).reduce((a, b) => a + b, 0) });
     expect(tok).toMatchObject({ input: TOK, report: join(TOK, 'sftforge.json'), records_in: manifest.report.records_in, records_out: manifest.report.records_out, rejects: manifest.report.rejects });
-    for (const q of result.quarantine) expect(q.records_in).toBe(q.records_out! + q.rejected);
+    // in = out + rejects holds for a JSONL (a tokenized folder may split a conversation into rows).
+    expect(text!.records_in).toBe(text!.records_out! + text!.rejected);
     // The key order of the earlier fields is kept; the new field comes last.
     expect(Object.keys(JSON.parse(statsToJson(result)))).toEqual(['sftforge_stats', 'inputs', 'options', 'population', 'text', 'groups', 'tokenized', 'reference', 'quarantine']);
   });
+
+  test('the stats stage (as `sftforge stats` runs it) writes the same new fields', async () => {
+    const json = join(tmp, 'stage', 'stats.json');
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await runPipeline({ name: 'stats', steps: [{ stage: 'read', paths: [CLEAN] }, { stage: 'stats', json, tokenized: [TOK] }] }, { workers: 1, quiet: true });
+    } finally {
+      out.mockRestore();
+    }
+    const got = JSON.parse(readFileSync(json, 'utf8')) as StatsResult;
+    expect(got.quarantine).toEqual(result.quarantine);
+    expect(got.tokenized[0]!.samples).toEqual(result.tokenized[0]!.samples);
+    expect(got.tokenized[0]!.share_trained_hist).toEqual(result.tokenized[0]!.share_trained_hist);
+  }, 60_000);
 
   test('an input without a report gets a row of nulls, not an error', async () => {
     const r = await computeStats([RAW]);

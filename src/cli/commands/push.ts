@@ -3,7 +3,7 @@
  * The token is read from HF_TOKEN or --token-file, never from the command line (it would land
  * in shell history and `ps`).
  */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { DEFAULT_HUB_URL } from '../../hub/defaults.js';
 import { signalOnSigint } from '../options.js';
 

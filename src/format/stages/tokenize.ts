@@ -81,7 +81,7 @@ export default defineStage({
         // Results come back in batch order: each batch's sources wait in a queue for its rows.
         const pending: (SourcePos | undefined)[][] = [];
         const batches = tap(batchesOf<Item>(input, o.batch_size, 4 << 20, sizeOf), (b) => pending.push(b.map((x) => (x as { source?: SourcePos }).source)));
-        const results = orderedBatches<Item, MixedOut>(batches, { workers: o.workers, shared: setup }, (b) => formatMixed(built.formatter, b as (Conversation | RejectMarker)[]));
+        const results = orderedBatches<Item, MixedOut>(batches, { workers: o.workers, shared: setup, inflight: 3 }, (b) => formatMixed(built.formatter, b as (Conversation | RejectMarker)[]));
         for await (const out of results) {
           const sources = pending.shift() ?? [];
           for (const [name, n] of Object.entries(out.counters)) ctx.stats.count(name, n);

@@ -6,7 +6,6 @@
  * `DatasetDict` folder: one dataset per split and `dataset_dict.json`.
  */
 import { ensureDir } from '../../core/atomic.js';
-import { mkdir } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -88,6 +87,7 @@ export default defineStage({
           abort: async () => {
             for (const w of writers.values()) await w.abort();
           },
+          late: true,
         });
         for await (const it of input) {
           if (!isReject(it)) {

@@ -11,7 +11,7 @@
 import { ensureDir } from '../../core/atomic.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -66,9 +66,16 @@ const BYTE_TOKEN = /^<0x([0-9A-Fa-f]{2})>$/;
 export class TableDecoder {
   private readonly strip: { content: string; start: number } | undefined;
   private readonly dec = new TextDecoder('utf-8');
+  /** Bytes per id, converted on first use: a run sees a fraction of the vocabulary, and converting all of it cost ~0.4 s at start (issue #16). */
+  private readonly table: (Uint8Array | undefined)[];
 
-  private constructor(private readonly table: (Uint8Array | undefined)[], strip: { content: string; start: number } | undefined) {
+  private constructor(
+    private readonly strings: readonly (string | undefined)[],
+    private readonly bytesFor: (s: string) => Uint8Array,
+    strip: { content: string; start: number } | undefined,
+  ) {
     this.strip = strip;
+    this.table = new Array<Uint8Array | undefined>(strings.length);
   }
 
   /** null when the tokenizer's decoder is not one this table can reproduce. */
@@ -84,11 +91,11 @@ export class TableDecoder {
     const strings: (string | undefined)[] = [];
     const v = j.model.vocab;
     if (Array.isArray(v)) v.forEach(([t], i) => (strings[i] = t));
-    else if (v) for (const [t, id] of Object.entries(v)) strings[id] = t;
+    // for…in, not Object.entries: no pair array per entry (150k entries for Qwen).
+    else if (v) for (const t in v) strings[v[t]!] = t;
     for (const a of j.added_tokens ?? []) strings[a.id] = a.content;
     const bmap = byteLevel ? byteLevelMap() : undefined;
-    const table = strings.map((s) => {
-      if (s === undefined) return undefined;
+    const bytesFor = (s: string): Uint8Array => {
       if (bmap) {
         const out: number[] = [];
         for (const ch of s) {
@@ -104,21 +111,27 @@ export class TableDecoder {
       for (const r of replaces) t = t.split(r.from).join(r.to);
       if (meta) t = t.split(meta.repl).join(' ');
       return enc.encode(t);
-    });
+    };
     const strip = stripP ? { content: stripP.content, start: stripP.start } : meta?.prefix ? { content: ' ', start: 1 } : undefined;
-    return new TableDecoder(table, strip);
+    return new TableDecoder(strings, bytesFor, strip);
   }
 
   /** The bytes token `id` stands for (before the leading Strip), or undefined. */
   bytesOf(id: number): Uint8Array | undefined {
-    return this.table[id];
+    let b = this.table[id];
+    if (b === undefined) {
+      const s = this.strings[id];
+      if (s === undefined) return undefined;
+      b = this.table[id] = this.bytesFor(s);
+    }
+    return b;
   }
 
   /** undefined when an id is not in the table (the caller uses the backend's decode). */
   decode(ids: ArrayLike<number>): string | undefined {
     let n = 0;
     for (let i = 0; i < ids.length; i++) {
-      const b = this.table[ids[i]!];
+      const b = this.bytesOf(ids[i]!);
       if (!b) return undefined;
       n += b.length;
     }

@@ -35,10 +35,16 @@ export interface LoadedTokenizer {
   decodeBatch(ids: readonly ArrayLike<number>[]): Promise<string[]>;
 }
 
-/** Table decode where possible; ids the table lacks go through the backend, in one batch. */
-export function makeDecoder(backend: Backend, table: TableDecoder | null): LoadedTokenizer['decodeBatch'] {
+/**
+ * Table decode where possible; ids the table lacks go through the backend, in one batch. `table`
+ * may be a function: the table is then built on the first decode, not while loading.
+ */
+export function makeDecoder(backend: Backend, tableOrBuild: TableDecoder | null | (() => TableDecoder | null)): LoadedTokenizer['decodeBatch'] {
+  let table = typeof tableOrBuild === 'function' ? undefined : tableOrBuild;
   return async (list) => {
-    const out: (string | undefined)[] = list.map((ids) => table?.decode(ids));
+    if (table === undefined) table = (tableOrBuild as () => TableDecoder | null)();
+    const t = table;
+    const out: (string | undefined)[] = list.map((ids) => t?.decode(ids));
     const missing = out.flatMap((s, i) => (s === undefined ? [i] : []));
     if (missing.length) {
       const got = await backend.decodeBatch(missing.map((i) => Array.from(list[i]!)));
@@ -69,7 +75,7 @@ export async function loadTokenizer(spec: string | TokenizerFiles, o: LoadTokeni
     if (!backend && choice === 'native') throw new TokenizerLoadError(fallbackReason!, 'use --tokenizer-backend js, or reinstall the tokenizers package for this platform');
   }
   backend ??= new JsBackend(prepared, config);
-  return { files, backend, spec: prepared, config, sha256, fallbackReason, decodeBatch: makeDecoder(backend, TableDecoder.fromJson(prepared.full)) };
+  return { files, backend, spec: prepared, config, sha256, fallbackReason, decodeBatch: makeDecoder(backend, () => TableDecoder.fromJson(prepared.full)) };
 }
 
 export type { Backend, Encoding, Variant } from './backend.js';

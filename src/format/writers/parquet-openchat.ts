@@ -18,7 +18,6 @@
 import { ensureDir } from '../../core/atomic.js';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, basename } from 'node:path';
-import { mkdir } from 'node:fs/promises';
 import type { Conversation, RejectMarker, Turn } from '../../core/types.js';
 import { reject } from '../../core/types.js';
 import { UsageError } from '../../core/errors.js';

@@ -22,7 +22,7 @@ import { convertSelfInstruct } from './self_instruct.js';
 import { convertSuperNi } from './super_ni.js';
 import { FORMAT_ALIASES, canonicalFormat, formatNames } from './names.js';
 import { convertMessages, convertShareGptTools, hasTools } from './tools.js';
-import { bad, type Converted, type FormatOptions, isObj, type RecordConverter, typeName } from './types.js';
+import { bad, type FormatOptions, isObj, type RecordConverter, typeName } from './types.js';
 import { convertUnnatural } from './unnatural.js';
 import { readValues, type ValueLayout } from './values.js';
 import { convertWizardlm } from './wizardlm.js';

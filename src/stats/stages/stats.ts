@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { Channel } from '../../core/channel.js';
 import { defineStage } from '../../core/registry.js';
 import { isReject, type Conversation, type RejectMarker } from '../../core/types.js';
-import { writeFileAtomic } from '../../io/atomic.js';
+import { fileOutput } from '../../core/outputs.js';
 import { expandInputs } from '../../io/files.js';
 import { computeStatsFrom } from '../compute.js';
 import { renderHtmlReport } from '../html.js';
@@ -63,14 +63,8 @@ export default defineStage({
         }
         ch.close();
         const result: StatsResult = await pending;
-        ctx.outputs.add({
-          prepare: async () => undefined,
-          commit: async () => {
-            if (o.json) await writeFileAtomic(at(o.json), statsToJson(result));
-            if (o.html) await writeFileAtomic(at(o.html), renderHtmlReport(result));
-          },
-          abort: async () => undefined,
-        });
+        if (o.json) ctx.outputs.add(fileOutput(at(o.json), () => statsToJson(result)));
+        if (o.html) ctx.outputs.add(fileOutput(at(o.html), () => renderHtmlReport(result)));
         if (o.print) process.stdout.write(renderTable(result) + '\n');
       },
     };

@@ -29,7 +29,7 @@ describe('looksLikeHtml', () => {
     for (const r of records as { conversations?: unknown }[]) {
       if (!r || !Array.isArray(r.conversations)) continue;
       for (const t of r.conversations as { from?: string; value?: unknown }[]) {
-        if (!t || t.from !== 'gpt' || typeof t.value !== 'string') continue;
+        if (t?.from !== 'gpt' || typeof t.value !== 'string') continue;
         if (looksLikeHtml(t.value)) html++;
         else notHtml.add(t.value);
       }
