@@ -38,7 +38,8 @@ export async function* runMixture(m: Mixture, ctx: StageContext): AsyncGenerator
         for await (const item of convertFile(f, s.format, s.options)) {
           if (ctx.signal.aborted) return;
           if (isReject(item)) {
-            if (ctx.rank === 0) yield item;
+            // Before every mixed record in one process: ordinal -1 keeps them first when ranks merge.
+            if (ctx.rank === 0) yield { ...item, source: { ...item.source, seq: -1 } };
             continue;
           }
           spill.add({ ...item, dataset: s.name });
@@ -60,11 +61,15 @@ export async function* runMixture(m: Mixture, ctx: StageContext): AsyncGenerator
     let k = 0;
     picks.forEach((p, i) => p.forEach((r) => ((src[k] = i), (row[k++] = r))));
     const order = m.shuffle ? new LegacyRandomState(m.seed).permutation(total) : undefined;
+    // Upsampled repeats get derived ids (ID#2, ID#3, ... in output order) so ids stay unique in the output.
+    const seen = spills.map((sp) => new Uint32Array(sp.size));
     for (let pos = 0; pos < total; pos++) {
+      const j = order ? order[pos]! : pos;
+      const copy = ++seen[src[j]!]![row[j]!]!;
       if (!ctx.mine(pos)) continue;
       if (ctx.signal.aborted) return;
-      const j = order ? order[pos]! : pos;
       const rec = spills[src[j]!]!.get(row[j]!) as Conversation;
+      if (copy > 1) rec.id = `${rec.id}#${copy}`;
       // The output position is the record's ordinal: ranks merge back into the mixed order by it.
       rec.source = { ...rec.source, seq: pos };
       yield rec;

@@ -12,7 +12,7 @@ import { defineStage } from '../../core/registry.js';
 import type { Item, Stage } from '../../core/stage.js';
 import { isReject, type Conversation, type RejectMarker, type SourcePos } from '../../core/types.js';
 import { formatMixed, type MixedOut } from '../batch.js';
-import { batchesOf, orderedBatches } from '../pool.js';
+import { batchesOf, mixedIsolation, orderedBatches } from '../pool.js';
 import { buildFormatter, type Built, type FormatterSetup } from '../setup.js';
 import type { TokenizerFiles } from '../tokenizer/source.js';
 import { resolveTokenizer } from '../tokenizer/source.js';
@@ -81,7 +81,7 @@ export default defineStage({
         // Results come back in batch order: each batch's sources wait in a queue for its rows.
         const pending: (SourcePos | undefined)[][] = [];
         const batches = tap(batchesOf<Item>(input, o.batch_size, 4 << 20, sizeOf), (b) => pending.push(b.map((x) => (x as { source?: SourcePos }).source)));
-        const results = orderedBatches<Item, MixedOut>(batches, { workers: o.workers, shared: setup, inflight: 3 }, (b) => formatMixed(built.formatter, b as (Conversation | RejectMarker)[]));
+        const results = orderedBatches<Item, MixedOut>(batches, { workers: o.workers, shared: setup, inflight: 3, isolate: mixedIsolation as never }, (b) => formatMixed(built.formatter, b as (Conversation | RejectMarker)[]));
         for await (const out of results) {
           const sources = pending.shift() ?? [];
           for (const [name, n] of Object.entries(out.counters)) ctx.stats.count(name, n);
