@@ -25,7 +25,7 @@ export function startProgress(report: Report, opts: { totalBytes?: number; quiet
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        format: `${label} [{bar}] {percentage}% | {records} records | {rps} rec/s | {mbps} MB/s | {rejects} rejects`,
+        format: `${label} [{bar}] {percentage}% | ETA {eta_formatted} | {records} records | {rps} rec/s | {mbps} MB/s | {rejects} rejects`,
         stream: process.stderr,
         hideCursor: true,
         fps: 5,

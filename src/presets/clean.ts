@@ -22,7 +22,9 @@ export function cleanSteps(inputs: string[], o: Record<string, any>): StepSpec[]
   if (o.unwanted === 'mask' || o.unwanted === 'drop') steps.push({ stage: 'filter_unwanted', mode: o.unwanted, ...defined({ phrases: o.unwantedPhrases }) });
   if (o.lang?.length) steps.push({ stage: 'filter_lang', langs: o.lang });
   if (o.nearDedup !== undefined) steps.push({ stage: 'dedup_near', threshold: o.nearDedup });
-  steps.push({ stage: 'write_jsonl', path: o.output, ...defined({ rejects: o.rejects, report: o.report }) });
+  const writer = o.outputFormat === undefined || o.outputFormat === 'sharegpt' ? 'write_jsonl' : o.outputFormat === 'messages' ? 'write_messages' : undefined;
+  if (!writer) throw new UsageError(`--output-format ${o.outputFormat}: use sharegpt or messages`);
+  steps.push({ stage: writer, path: o.output, ...defined({ rejects: o.rejects, report: o.report }) });
   return steps;
 }
 

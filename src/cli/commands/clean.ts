@@ -10,7 +10,8 @@ export function register(program: Command): void {
     .argument('<input...>', 'files or folders (recursive)')
     .requiredOption('-o, --output <file>', 'cleaned ShareGPT JSONL')
     .option('--report <file>', 'report JSON (default OUTPUT.report.json)')
-    .option('--rejects <file>', 'quarantine JSONL (default OUTPUT.rejects.jsonl)');
+    .option('--rejects <file>', 'quarantine JSONL (default OUTPUT.rejects.jsonl)')
+    .option('--output-format <format>', 'sharegpt ({id, conversations}, default) or messages ({id, dataset, messages}: TRL, axolotl, open-instruct)');
   inputFormatFlags(cmd)
     .option('--workers <n>', 'worker threads (default: number of cores)', positiveOption('--workers', 1024))
     .option('--no-dedup', 'keep exact duplicates')

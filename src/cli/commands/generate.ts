@@ -33,7 +33,8 @@ export function register(program: Command): void {
     .option('--openings <file>', 're-seed from an openings file (OUT.openings.jsonl of an earlier run) instead of building openings')
     .option('--openings-only', 'build and save the openings, then stop')
     .option('--seed <n>', 'run seed: ids and every sampling choice derive from it', intOption, 0)
-    .option('--format <format>', 'ultrachat ({"id","data"}) or sharegpt ({"id","conversations"})', 'ultrachat')
+    .option('--output-format <format>', 'ultrachat ({"id","data"}) or sharegpt ({"id","conversations"})')
+    .option('--format <format>', 'deprecated spelling of --output-format')
     .option('--concurrency <n>', 'dialogues in flight', intOption, 8)
     .option('--rpm <n>', 'requests per minute (token bucket)', intOption)
     .option('--tpm <n>', 'tokens per minute (token bucket; prompt estimate + max_tokens)', intOption)
@@ -46,7 +47,9 @@ export function register(program: Command): void {
     .option('--dry-run', 'talk to a built-in fake OpenAI-compatible server on 127.0.0.1 instead (no model, no cost): to try a pipeline end to end')
     .option('-q, --quiet', 'no progress or table on stderr');
   addShardOptions(cmd).action(async (o) => {
-      if (o.format !== 'ultrachat' && o.format !== 'sharegpt') throw new UsageError(`--format ${o.format}: use ultrachat or sharegpt`);
+      if (o.format !== undefined) process.stderr.write('sftforge: generate --format is deprecated: use --output-format\n');
+      o.format = o.outputFormat ?? o.format ?? 'ultrachat';
+      if (o.format !== 'ultrachat' && o.format !== 'sharegpt') throw new UsageError(`--output-format ${o.format}: use ultrachat or sharegpt`);
       if (!['auto', 'bar', 'lines', 'none'].includes(o.progress)) throw new UsageError(`--progress ${o.progress}: use auto, bar, lines or none`);
       if (o.concurrency < 1) throw new UsageError('--concurrency must be at least 1');
       // Imported here, not at the top: a command loads only what it runs (start-up, issue #16).

@@ -1,8 +1,10 @@
 /**
- * `write_hf`: tokenized rows as the folder `datasets.save_to_disk` writes — Arrow stream shards,
+ * `write_hf`: tokenized rows — or, with no tokenize step before it, conversations as messages rows
+ * `{id, dataset, messages: [{role, content}]}` (writers/messages-arrow.ts) — as the folder
+ * `datasets.save_to_disk` writes: Arrow stream shards,
  * `dataset_info.json`, `state.json` — plus `sftforge.json` (how the rows were made, rows and
- * sha256 per shard, the report) and a `tokenizer_config.json` fragment (the chat template and
- * special tokens they were made with). Records routed to splits (the `split` stage) become a
+ * sha256 per shard, the report; `kind: 'messages'` for conversations) and, for tokenized rows, a
+ * `tokenizer_config.json` fragment (the chat template and special tokens they were made with). Records routed to splits (the `split` stage) become a
  * `DatasetDict` folder: one dataset per split and `dataset_dict.json`.
  */
 import { ensureDir } from '../../core/atomic.js';
@@ -10,7 +12,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defineStage } from '../../core/registry.js';
-import { isReject } from '../../core/types.js';
+import { UsageError } from '../../core/errors.js';
+import { type Conversation, isReject } from '../../core/types.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { resolveAs } from '../../io/stages/write_jsonl.js';
 import { packageRoot } from '../../exec/paths.js';
@@ -18,6 +21,7 @@ import { readTokenizerConfig } from '../setup.js';
 import type { OutRow } from '../writers/arrow-batch.js';
 import { HfDatasetWriter, type HfDatasetSummary } from '../writers/hf-dataset.js';
 import { reportWithoutTimings, type TokenizedManifest } from '../writers/manifest.js';
+import { type MessagesManifest, MessagesDatasetWriter } from '../writers/messages-arrow.js';
 import { TOKENIZER_CONFIG, tokenizerConfigFragment } from '../writers/tokenizer-config.js';
 import type { TokenizeInfo, TokenizeStage } from './tokenize.js';
 
@@ -36,7 +40,7 @@ const Options = z
 
 export default defineStage({
   name: 'write_hf',
-  description: 'tokenized rows as a datasets.save_to_disk folder (Arrow stream shards) with sftforge.json; splits → DatasetDict',
+  description: 'tokenized rows (or, without tokenize, messages rows {id, dataset, messages}) as a datasets.save_to_disk folder (Arrow stream shards) with sftforge.json; splits → DatasetDict',
   kind: 'format',
   options: Options,
   scope: 'global',
@@ -52,21 +56,28 @@ export default defineStage({
     const dir = resolveAs(env.cwd, o.path).replace(/[\\/]+$/, '');
     const up = [...env.upstream].reverse();
     const tok = (up.find((u) => u.name === 'tokenize')?.stage as TokenizeStage | undefined)?.info;
-    if (!tok) throw new Error('write_hf writes tokenized rows: put a tokenize step before it');
     const packed = up.some((u) => u.name === 'pack');
-    const columns = { lossWeights: tok.options.loss_weights, packed };
+    // pack merges rows of both splits into shared rows: refuse rather than leak test into train.
+    const splitAt = up.findIndex((u) => u.name === 'split');
+    if (splitAt >= 0 && up.slice(0, splitAt).some((u) => u.name === 'pack')) {
+      throw new UsageError(`write_hf ${o.path}: a pack step after split would mix train and test rows`, 'split after pack, or pack each split in its own pipeline');
+    }
+    const columns = { lossWeights: tok?.options.loss_weights ?? false, packed };
     return {
       name: 'write_hf',
       async *run(input, ctx) {
-        const writers = new Map<string, HfDatasetWriter>();
+        const writers = new Map<string, SplitWriter>();
         const writerFor = async (split: string | undefined) => {
           const key = split ?? '';
           let w = writers.get(key);
           if (!w) {
-            if (split !== undefined && writers.has('')) throw new Error(`write_hf ${dir}: some rows have a split and some do not`);
+            if ((split === undefined && writers.size > 0) || (split !== undefined && writers.has(''))) {
+              throw new Error(`write_hf ${dir}: some rows have a split and some do not`);
+            }
+            if (split === undefined && splitAt >= 0) throw new Error(`write_hf ${dir}: a row reached it without the split tag the split step sets`);
             const d = split === undefined ? dir : join(dir, split);
             await ensureDir(d);
-            w = new HfDatasetWriter(d, columns, { shardBytes: o.shard_size });
+            w = tok ? new HfDatasetWriter(d, columns, { shardBytes: o.shard_size }) : new MessagesDatasetWriter(d, { shardBytes: o.shard_size });
             writers.set(key, w);
           }
           return w;
@@ -75,11 +86,19 @@ export default defineStage({
           prepare: async () => {
             if (writers.size === 0) await writerFor(undefined);
             const splits = [...writers.keys()].filter((k) => k !== '').sort();
+            const done: [SplitWriter, HfDatasetSummary][] = [];
+            for (const [, w] of [...writers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) done.push([w, await w.finish()]);
+            // Counted before the report is taken, so sftforge.json shows them.
+            for (const [w] of done) {
+              if (w instanceof MessagesDatasetWriter) {
+                if (w.weightsDropped) ctx.stats.count('messages_weight_not_written', w.weightsDropped);
+                if (w.toolCallsDropped) ctx.stats.count('messages_tool_calls_not_written', w.toolCallsDropped);
+              }
+            }
             const report = ctx.finalReport?.();
-            for (const [key, w] of [...writers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-              const done = await w.finish();
-              await writeManifest(w.dir, tok, packed, done, report);
-              void key;
+            for (const [w, summary] of done) {
+              if (tok) await writeManifest(w.dir, tok, packed, summary, report);
+              else await writeMessagesManifest(w.dir, summary, report);
             }
             if (splits.length) await writeFileAtomic(join(dir, 'dataset_dict.json'), JSON.stringify({ splits }) + '\n');
           },
@@ -91,8 +110,10 @@ export default defineStage({
         });
         for await (const it of input) {
           if (!isReject(it)) {
-            const row = it as OutRow & { split?: string };
-            await (await writerFor(row.split)).write(row);
+            const row = it as (OutRow | Conversation) & { split?: string };
+            const w = await writerFor(row.split);
+            if (w instanceof HfDatasetWriter) await w.write(row as OutRow);
+            else await w.write(row as Conversation);
           }
           yield it;
         }
@@ -100,6 +121,22 @@ export default defineStage({
     };
   },
 });
+
+type SplitWriter = HfDatasetWriter | MessagesDatasetWriter;
+
+async function writeMessagesManifest(dir: string, done: HfDatasetSummary, report: Parameters<typeof reportWithoutTimings>[0] | undefined): Promise<void> {
+  const manifest: MessagesManifest = {
+    sftforge_version: version(),
+    kind: 'messages',
+    format: 'hf',
+    rows: done.rows,
+    shards: done.shards,
+    features: done.features,
+    fingerprint: done.fingerprint,
+    report: report ? reportWithoutTimings(report) : (undefined as never),
+  };
+  await writeFileAtomic(join(dir, 'sftforge.json'), JSON.stringify(manifest, null, 2) + '\n');
+}
 
 async function writeManifest(dir: string, tok: TokenizeInfo, packed: boolean, done: HfDatasetSummary, report: Parameters<typeof reportWithoutTimings>[0] | undefined): Promise<void> {
   const o = tok.options;

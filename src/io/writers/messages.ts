@@ -12,23 +12,38 @@ import { JsonlWriter } from '../atomic.js';
 export interface MessagesRecord {
   id: string;
   dataset: string;
-  messages: { role: string; content: string; weight?: number }[];
+  messages: Record<string, unknown>[];
+  tools?: unknown;
+  scores?: unknown;
+  candidates?: unknown;
 }
 
 /** The source's name: meta.dataset, else `data/sharegpt_v3.jsonl` → `sharegpt_v3`. */
 export function datasetName(c: Conversation): string {
+  if (typeof c.dataset === 'string' && c.dataset) return c.dataset;
   const d = c.meta?.dataset;
   if (typeof d === 'string' && d) return d;
   const file = basename(c.source?.file ?? '');
   return file.replace(/\.(jsonl?|json\.gz|jsonl\.gz|parquet|arrow|html?)$/i, '');
 }
 
+/** Tool calls, tool names, the tools list, judge scores and candidates ride along when a record has them. */
 export function toMessages(c: Conversation): MessagesRecord {
-  return {
+  const out: MessagesRecord = {
     id: c.id,
     dataset: datasetName(c),
-    messages: c.turns.map((t) => (t.weight !== undefined ? { role: t.role, content: t.content, weight: t.weight } : { role: t.role, content: t.content })),
+    messages: c.turns.map((t) => {
+      const m: Record<string, unknown> = { role: t.role, content: t.content };
+      if (t.tool_calls !== undefined) m.tool_calls = t.tool_calls;
+      if (t.name !== undefined) m.name = t.name;
+      if (t.weight !== undefined) m.weight = t.weight;
+      return m;
+    }),
   };
+  if (c.tools !== undefined) out.tools = c.tools;
+  if (c.scores !== undefined) out.scores = c.scores;
+  if (c.candidates !== undefined) out.candidates = c.candidates;
+  return out;
 }
 
 /** Writes conversations as messages JSONL under a temporary name (finish + publish, or commit). */
