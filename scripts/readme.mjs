@@ -18,7 +18,8 @@
 // Volatile figures are masked, both when writing and when comparing: seconds, MB/s, peak RSS,
 // records/s, tok/s, req/s, other durations, temporary paths and the sandbox's own path.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync, realpathSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,14 +104,33 @@ function canonical(lines) {
     .map((l) => l.replace(/\s+…/g, ' …'));
 }
 
+// The sandbox's path is the same on every run from this checkout: `npx sftforge` inside a project
+// named sftforge links that project into npm's npx cache, keyed by its path, and runs its prepare
+// script (the build, ~15 s) the first time only. A new path per run would pay that every time.
 function sandbox() {
-  const dir = mkdtempSync(join(realpathSync(tmpdir()), 'sftforge-readme-'));
+  const key = createHash('sha256').update(realpathSync(ROOT)).digest('hex').slice(0, 12);
+  const dir = join(realpathSync(tmpdir()), `sftforge-readme-${key}`);
+  const lock = `${dir}.lock`;
+  try {
+    writeFileSync(lock, String(process.pid), { flag: 'wx' });
+  } catch {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = pid !== process.pid;
+    } catch {}
+    if (alive) throw new Error(`another readme run (pid ${pid}) is using ${dir}; wait for it or remove ${lock}`);
+    writeFileSync(lock, String(process.pid));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
   for (const e of readdirSync(ROOT)) {
     if (e === 'out' || e === '.git') continue;
     symlinkSync(join(ROOT, e), join(dir, e));
   }
   mkdirSync(join(dir, '.readme-home', 'hf'), { recursive: true });
-  return dir;
+  return { dir, release: () => rmSync(lock, { force: true }) };
 }
 
 function cleanEnv(dir) {
@@ -178,7 +198,7 @@ async function main() {
   const lines = text.split('\n');
   const rel = o.readme.startsWith(`${ROOT}/`) ? o.readme.slice(ROOT.length + 1) : o.readme;
   const blocks = findBlocks(lines, rel);
-  const dir = sandbox();
+  const { dir, release } = sandbox();
   const env = cleanEnv(dir);
   const roots = [dir, ROOT, realpathSync(ROOT)];
   const t0 = performance.now();
@@ -210,6 +230,7 @@ async function main() {
   } finally {
     if (o.keep) console.error(`readme: sandbox kept at ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
+    release();
   }
   const seconds = ((performance.now() - t0) / 1000).toFixed(1);
   if (o.mode === 'write') {

@@ -78,9 +78,9 @@ export default defineStage({
       info: { options: o, files, built },
       async *run(input, ctx) {
         if (built.tokenizer.fallbackReason) ctx.log(`using the pure-JS tokenizer (${built.tokenizer.fallbackReason})`);
-        // Results come back in batch order: each batch's sources wait in a queue for its rows.
-        const pending: (SourcePos | undefined)[][] = [];
-        const batches = tap(batchesOf<Item>(input, o.batch_size, 4 << 20, sizeOf), (b) => pending.push(b.map((x) => (x as { source?: SourcePos }).source)));
+        // Results come back in batch order: each batch's sources (and split tags, for write_hf's DatasetDict) wait in a queue for its rows.
+        const pending: { source?: SourcePos; split?: Conversation['split'] }[][] = [];
+        const batches = tap(batchesOf<Item>(input, o.batch_size, 4 << 20, sizeOf), (b) => pending.push(b.map((x) => ({ source: (x as Conversation).source, split: (x as Conversation).split }))));
         const results = orderedBatches<Item, MixedOut>(batches, { workers: o.workers, shared: setup, inflight: 3, isolate: mixedIsolation as never }, (b) => formatMixed(built.formatter, b as (Conversation | RejectMarker)[]));
         for await (const out of results) {
           const sources = pending.shift() ?? [];
@@ -90,7 +90,8 @@ export default defineStage({
               yield it.reject;
               continue;
             }
-            for (const r of it.rows) yield { id: r.id, input_ids: r.ids, labels: r.labels, loss_weights: r.weights, source: sources[i] } as Item;
+            const from = sources[i];
+            for (const r of it.rows) yield { id: r.id, input_ids: r.ids, labels: r.labels, loss_weights: r.weights, source: from?.source, ...(from?.split && { split: from.split }) } as Item;
           }
         }
       },

@@ -1,11 +1,11 @@
 /**
  * `write_hf`: tokenized rows — or, with no tokenize step before it, conversations as messages rows
  * `{id, dataset, messages: [{role, content}]}` (writers/messages-arrow.ts) — as the folder
- * `datasets.save_to_disk` writes: Arrow stream shards,
- * `dataset_info.json`, `state.json` — plus `sftforge.json` (how the rows were made, rows and
- * sha256 per shard, the report; `kind: 'messages'` for conversations) and, for tokenized rows, a
- * `tokenizer_config.json` fragment (the chat template and special tokens they were made with). Records routed to splits (the `split` stage) become a
- * `DatasetDict` folder: one dataset per split and `dataset_dict.json`.
+ * `datasets.save_to_disk` writes: Arrow stream shards, `dataset_info.json`, `state.json` — plus
+ * `sftforge.json` (how the rows were made, rows and sha256 per shard, the report; `kind:
+ * 'messages'` for conversations) and, for tokenized rows, a `tokenizer_config.json` fragment (the
+ * chat template and special tokens they were made with). Records routed to splits (the `split`
+ * stage) become a `DatasetDict` folder: one dataset per split and `dataset_dict.json`.
  */
 import { ensureDir } from '../../core/atomic.js';
 import { readFileSync } from 'node:fs';
@@ -84,21 +84,14 @@ export default defineStage({
         };
         ctx.outputs.add({
           prepare: async () => {
-            if (writers.size === 0) await writerFor(undefined);
+            // No records: still a folder datasets opens (empty train and test after a split step).
+            if (writers.size === 0) for (const s of splitAt >= 0 ? ['test', 'train'] : [undefined]) await writerFor(s);
             const splits = [...writers.keys()].filter((k) => k !== '').sort();
-            const done: [SplitWriter, HfDatasetSummary][] = [];
-            for (const [, w] of [...writers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) done.push([w, await w.finish()]);
-            // Counted before the report is taken, so sftforge.json shows them.
-            for (const [w] of done) {
-              if (w instanceof MessagesDatasetWriter) {
-                if (w.weightsDropped) ctx.stats.count('messages_weight_not_written', w.weightsDropped);
-                if (w.toolCallsDropped) ctx.stats.count('messages_tool_calls_not_written', w.toolCallsDropped);
-              }
-            }
             const report = ctx.finalReport?.();
-            for (const [w, summary] of done) {
-              if (tok) await writeManifest(w.dir, tok, packed, summary, report);
-              else await writeMessagesManifest(w.dir, summary, report);
+            for (const [, w] of [...writers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+              const done = await w.finish();
+              if (tok) await writeManifest(w.dir, tok, packed, done, report);
+              else await writeMessagesManifest(w.dir, done, report);
             }
             if (splits.length) await writeFileAtomic(join(dir, 'dataset_dict.json'), JSON.stringify({ splits }) + '\n');
           },
@@ -117,6 +110,17 @@ export default defineStage({
           }
           yield it;
         }
+        // Counted as the input ends, before the runner takes the report sftforge.json holds.
+        let weights = 0;
+        let tools = 0;
+        for (const w of writers.values()) {
+          if (w instanceof MessagesDatasetWriter) {
+            weights += w.weightsDropped;
+            tools += w.toolCallsDropped;
+          }
+        }
+        if (weights) ctx.stats.count('messages_weight_not_written', weights);
+        if (tools) ctx.stats.count('messages_tool_calls_not_written', tools);
       },
     };
   },

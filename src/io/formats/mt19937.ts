@@ -130,4 +130,22 @@ export class PyRandom {
     }
     return out;
   }
+
+  /** `random.shuffle(x)`, in place (OpenChat's generate_epoch shuffles its lines with it). */
+  shuffle<T>(x: T[] | Uint32Array): void {
+    for (let i = x.length - 1; i > 0; i--) {
+      const j = this.randbelow(i + 1);
+      const t = x[i]!;
+      x[i] = x[j]!;
+      x[j] = t as never;
+    }
+  }
+}
+
+/** The order of `n` lines after `random.seed(seed); random.shuffle(lines)`: out[k] = original index. */
+export function pyShuffledOrder(n: number, seed: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  new PyRandom(seed).shuffle(order);
+  return order;
 }

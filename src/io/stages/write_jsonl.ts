@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { committable } from '../../core/outputs.js';
 import { defineStage, type StageOutput } from '../../core/registry.js';
+import type { Stage, StageContext } from '../../core/stage.js';
 import { isReject, type Conversation } from '../../core/types.js';
 import { JsonlWriter } from '../atomic.js';
 import { toShareGpt } from '../normalize.js';
@@ -40,6 +41,24 @@ export const WriterOptions = z.object({
   report: z.union([z.string().min(1), z.literal(false)]).optional(),
 });
 
+/**
+ * The body of every JSON-lines writer: each record becomes zero or more lines in a file committed
+ * with the run; every item passes on, so a pipeline can write several outputs.
+ */
+export function jsonLinesStage(name: string, path: string, lines: (rec: Conversation, ctx: StageContext) => unknown[]): Stage {
+  return {
+    name,
+    async *run(input, ctx) {
+      const writer = await new JsonlWriter(path).open();
+      ctx.outputs.add(committable(writer));
+      for await (const item of input) {
+        if (!isReject(item)) for (const line of lines(item as Conversation, ctx)) await writer.write(line);
+        yield item;
+      }
+    },
+  };
+}
+
 export default defineStage({
   name: 'write_jsonl',
   description: 'write conversations as ShareGPT JSONL, with PATH.rejects.jsonl and PATH.report.json beside it',
@@ -47,18 +66,5 @@ export default defineStage({
   options: WriterOptions.strict(),
   scope: 'global',
   output: (o, env) => writerOutput(o, env.cwd),
-  create(o, env) {
-    const { path } = writerOutput(o, env.cwd);
-    return {
-      name: 'write_jsonl',
-      async *run(input, ctx) {
-        const writer = await new JsonlWriter(path).open();
-        ctx.outputs.add(committable(writer));
-        for await (const item of input) {
-          if (!isReject(item)) await writer.write(toShareGpt(item as Conversation));
-          yield item;
-        }
-      },
-    };
-  },
+  create: (o, env) => jsonLinesStage('write_jsonl', writerOutput(o, env.cwd).path, (c) => [toShareGpt(c)]),
 });

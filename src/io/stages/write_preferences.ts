@@ -7,12 +7,9 @@
  * src/judge/preferences.ts. Records pass on unchanged; the quarantine and report go beside the file.
  */
 import { z } from 'zod';
-import { committable } from '../../core/outputs.js';
 import { defineStage } from '../../core/registry.js';
-import { isReject, type Conversation } from '../../core/types.js';
 import { preferencePairs } from '../../judge/preferences.js';
-import { JsonlWriter } from '../atomic.js';
-import { WriterOptions, writerOutput } from './write_jsonl.js';
+import { jsonLinesStage, WriterOptions, writerOutput } from './write_jsonl.js';
 
 const options = WriterOptions.extend({
   /** Every pair whose scores differ by more than this (default: only the best against the worst). */
@@ -26,24 +23,11 @@ export default defineStage({
   options,
   scope: 'global',
   output: (o, env) => writerOutput(o, env.cwd),
-  create(o, env) {
-    const { path } = writerOutput(o, env.cwd);
-    return {
-      name: 'write_preferences',
-      async *run(input, ctx) {
-        const writer = await new JsonlWriter(path).open();
-        ctx.outputs.add(committable(writer));
-        for await (const item of input) {
-          if (!isReject(item)) {
-            const rec = item as Conversation;
-            const rows = preferencePairs(rec, { margin: o.margin });
-            for (const r of rows) await writer.write(r);
-            if (rows.length > 0) ctx.stats.count('preference_pairs', rows.length);
-            else ctx.stats.count((rec.candidates?.length ?? 0) < 2 ? 'preference_no_candidates' : 'preference_no_pair');
-          }
-          yield item;
-        }
-      },
-    };
-  },
+  create: (o, env) =>
+    jsonLinesStage('write_preferences', writerOutput(o, env.cwd).path, (rec, ctx) => {
+      const rows = preferencePairs(rec, { margin: o.margin });
+      if (rows.length > 0) ctx.stats.count('preference_pairs', rows.length);
+      else ctx.stats.count((rec.candidates?.length ?? 0) < 2 ? 'preference_no_candidates' : 'preference_no_pair');
+      return rows;
+    }),
 });

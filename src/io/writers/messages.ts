@@ -7,7 +7,6 @@
  */
 import { basename } from 'node:path';
 import type { Conversation } from '../../core/types.js';
-import { JsonlWriter } from '../atomic.js';
 
 export interface MessagesRecord {
   id: string;
@@ -44,33 +43,4 @@ export function toMessages(c: Conversation): MessagesRecord {
   if (c.scores !== undefined) out.scores = c.scores;
   if (c.candidates !== undefined) out.candidates = c.candidates;
   return out;
-}
-
-/** Writes conversations as messages JSONL under a temporary name (finish + publish, or commit). */
-export class MessagesWriter {
-  private readonly w: JsonlWriter;
-  rows = 0;
-  constructor(readonly path: string) {
-    this.w = new JsonlWriter(path);
-  }
-  async open(): Promise<this> {
-    await this.w.open();
-    return this;
-  }
-  async write(c: Conversation): Promise<void> {
-    await this.w.write(toMessages(c));
-    this.rows++;
-  }
-  finish(): Promise<void> {
-    return this.w.finish();
-  }
-  publish(): Promise<void> {
-    return this.w.publish();
-  }
-  commit(): Promise<void> {
-    return this.w.commit();
-  }
-  abort(): Promise<void> {
-    return this.w.abort();
-  }
 }
