@@ -52,9 +52,9 @@ export function messagesSchema(): Schema {
   return new Schema(fields, new Map([['huggingface', JSON.stringify({ info: { features: MESSAGES_FEATURES } })]]));
 }
 
-/** The row a conversation becomes; `dataset` is the record's dataset (read's `dataset:`, mix), else the source's name. */
+/** The row a conversation becomes; `dataset` as write_messages names it (the record's dataset, else the source's name). */
 export function toMessagesRow(c: Conversation): MessagesRow {
-  return { id: c.id, dataset: c.dataset ?? datasetName(c), messages: c.turns.map((t) => ({ role: t.role, content: t.content })) };
+  return { id: c.id, dataset: datasetName(c), messages: c.turns.map((t) => ({ role: t.role, content: t.content })) };
 }
 
 const enc = new TextEncoder();
