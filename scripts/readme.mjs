@@ -11,9 +11,10 @@
 // stderr together, as a terminal shows them). Commands run in README order with `bash -c`, from
 // a sandbox that mirrors the repository root (a symlink per top-level entry, except out/) so that
 // they write to a fresh out/ and never touch the tree's: later commands see earlier ones' outputs,
-// as a reader who follows the README does. The environment is CI-safe: no tokens or keys, the
-// Hugging Face cache empty and offline, npm offline, no Slurm/Kubernetes rank variables, no colour.
-// A command that exits non-zero gets a line `[exit status N]`.
+// as a reader who follows the README does. The sandbox's path is fixed per checkout (see sandbox())
+// and one run at a time uses it. The environment is CI-safe: no tokens or keys, the Hugging Face
+// cache empty and offline, npm offline, no Slurm/Kubernetes rank variables, no colour. A command
+// that exits non-zero gets a line `[exit status N]`; `$ ` lines must stay single-line commands.
 //
 // Volatile figures are masked, both when writing and when comparing: seconds, MB/s, peak RSS,
 // records/s, tok/s, req/s, other durations, temporary paths and the sandbox's own path.
@@ -106,7 +107,8 @@ function canonical(lines) {
 
 // The sandbox's path is the same on every run from this checkout: `npx sftforge` inside a project
 // named sftforge links that project into npm's npx cache, keyed by its path, and runs its prepare
-// script (the build, ~15 s) the first time only. A new path per run would pay that every time.
+// script (the build, ~15 s: it rewrites the tree's dist/ through the symlink, as `npm run build`
+// would) the first time only. A new path per run would pay that every time.
 function sandbox() {
   const key = createHash('sha256').update(realpathSync(ROOT)).digest('hex').slice(0, 12);
   const dir = join(realpathSync(tmpdir()), `sftforge-readme-${key}`);
@@ -181,8 +183,8 @@ function diff(a, b) {
       out.push(`  ${a[i]}`);
       i++;
       j++;
-    } else if (j < m && (i === n || L[i][j + 1] >= L[i + 1][j])) out.push(`+ ${b[j++]}`);
-    else out.push(`- ${a[i++]}`);
+    } else if (i < n && (j === m || L[i + 1][j] >= L[i][j + 1])) out.push(`- ${a[i++]}`);
+    else out.push(`+ ${b[j++]}`);
   }
   // Only changed lines with two lines of context.
   const keep = new Set();
@@ -210,7 +212,7 @@ async function main() {
       const rendered = [];
       for (const cmd of b.commands) {
         const r = run(cmd, dir, env);
-        if (o.verbose || r.status !== 0) console.error(`readme: block ${k + 1} (${rel}:${b.open + 1}) ${r.seconds.toFixed(1)} s, exit ${r.status}: $ ${cmd}`);
+        if (o.verbose || (o.mode === 'write' && r.status !== 0)) console.error(`readme: block ${k + 1} (${rel}:${b.open + 1}) ${r.seconds.toFixed(1)} s, exit ${r.status}: $ ${cmd}`);
         const out = mask(r.out, roots);
         if (out.split('\n').some((l) => l.startsWith('$ '))) throw new Error(`${rel}:${b.open + 1}: the output of \`${cmd}\` has a line starting with "$ ", which would read as a command`);
         rendered.push(`$ ${cmd}`, ...(out ? out.split('\n') : []));

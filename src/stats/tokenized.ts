@@ -37,16 +37,19 @@ export async function dataFiles(dir: string): Promise<string[]> {
   const listed = (state as { _data_files?: { filename?: unknown }[] } | undefined)?._data_files;
   if (Array.isArray(listed) && listed.length > 0) {
     return listed.map((f, i) => {
-      if (typeof f?.filename !== 'string') throw new InputError(join(dir, 'state.json'), `_data_files[${i}] has no filename`, 'rewrite the folder with save_to_disk or `sftforge format`');
+      if (typeof f?.filename !== 'string') throw new InputError(join(dir, 'state.json'), `_data_files[${i}] has no filename`, 'rewrite the folder with Dataset.save_to_disk or `sftforge tokenize`');
       return f.filename;
     });
   }
-  const manifest = (await readJson(join(dir, 'sftforge.json'))) as { shards?: { file?: unknown }[] } | undefined;
+  const manifest = (await readJson(join(dir, 'sftforge.json'))) as { shards?: { file?: unknown }[]; format?: unknown } | undefined;
+  if (manifest?.format === 'parquet-openchat') {
+    throw new InputError(dir, "holds OpenChat's Parquet files (tokenize --output-format parquet-openchat); stats measures Arrow datasets", 'run stats on the conversations (the JSONL you tokenized), or tokenize them with --output-format hf into another folder');
+  }
   if (Array.isArray(manifest?.shards) && manifest.shards.length > 0 && manifest.shards.every((x) => typeof x?.file === 'string')) {
     return manifest.shards.map((x) => x.file as string);
   }
   const names = (await readdir(dir)).filter((n) => DATA_FILE.test(n)).sort();
-  if (names.length === 0) throw new InputError(dir, 'no data-*.arrow files, and neither state.json nor sftforge.json lists any', 'point `stats` at a folder written by `sftforge format` or Dataset.save_to_disk');
+  if (names.length === 0) throw new InputError(dir, 'no data-*.arrow files, and neither state.json nor sftforge.json lists any', 'point `stats` at a folder written by `sftforge tokenize` (write_hf) or Dataset.save_to_disk, or at the JSONL you tokenized');
   return names;
 }
 
@@ -77,6 +80,7 @@ export async function tokenizedStats(dir: string, opts: TokenizedOptions = {}): 
   }
   if (reservoir) for (const row of reservoir.take()) acc.add(row);
   const counters = await manifestCounters(dir);
+  const hasManifest = (await readJson(join(dir, 'sftforge.json'))) !== undefined;
   const picked = await sampleRows(dir, rows, opts.sampleRows ?? SAMPLE_ROWS, opts.seed ?? 0);
   const { share_trained_hist, ...figures } = acc.result();
   return {
@@ -84,9 +88,10 @@ export async function tokenizedStats(dir: string, opts: TokenizedOptions = {}): 
     files,
     rows,
     ...figures,
-    // `sftforge format` counts conversations_split (one conversation became several rows) and rows_truncated.
-    rows_split: pick(counters, ['conversations_split', 'rows_split']),
-    rows_truncated: pick(counters, ['rows_truncated']),
+    // `sftforge tokenize` counts conversations_split (one conversation became several rows) and rows_truncated.
+    // With a manifest, a counter it does not hold is 0 (nothing was split or truncated); without one, unknown.
+    rows_split: pick(counters, ['conversations_split', 'rows_split'], hasManifest),
+    rows_truncated: pick(counters, ['rows_truncated'], hasManifest),
     manifest_counters: counters,
     // New fields last: the JSON keeps its earlier key order.
     share_trained_hist,
@@ -141,7 +146,7 @@ async function* readRows(file: string): AsyncGenerator<RowFigures> {
     yield* readRowsUnchecked(file);
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(file, `is not a readable Arrow IPC stream: ${(e as Error).message}`, 'tokenized folders hold the Arrow stream files of Dataset.save_to_disk; rewrite the folder with `sftforge format`');
+    throw new InputError(file, `is not a readable Arrow IPC stream: ${(e as Error).message}`, 'tokenized folders hold the Arrow stream files of Dataset.save_to_disk; rewrite the folder with `sftforge tokenize`');
   }
 }
 
@@ -203,9 +208,9 @@ async function manifestCounters(dir: string): Promise<Record<string, number>> {
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function pick(c: Record<string, number>, names: string[]): number | null {
+function pick(c: Record<string, number>, names: string[], known: boolean): number | null {
   for (const n of names) if (c[n] !== undefined) return c[n]!;
-  return null;
+  return known ? 0 : null;
 }
 
 async function readJson(path: string): Promise<unknown> {

@@ -48,8 +48,9 @@ export function register(program: Command): void {
     .option('-q, --quiet', 'no progress or table on stderr');
   addShardOptions(cmd).action(async (o) => {
       if (o.format !== undefined) process.stderr.write('sftforge: generate --format is deprecated: use --output-format\n');
+      const flag = o.outputFormat !== undefined ? '--output-format' : '--format';
       o.format = o.outputFormat ?? o.format ?? 'ultrachat';
-      if (o.format !== 'ultrachat' && o.format !== 'sharegpt') throw new UsageError(`--output-format ${o.format}: use ultrachat or sharegpt`);
+      if (o.format !== 'ultrachat' && o.format !== 'sharegpt') throw new UsageError(`${flag} ${o.format}: use ultrachat or sharegpt`);
       if (!['auto', 'bar', 'lines', 'none'].includes(o.progress)) throw new UsageError(`--progress ${o.progress}: use auto, bar, lines or none`);
       if (o.concurrency < 1) throw new UsageError('--concurrency must be at least 1');
       // Imported here, not at the top: a command loads only what it runs (start-up, issue #16).

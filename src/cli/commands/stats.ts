@@ -28,6 +28,10 @@ export function register(program: Command): void {
     const text: string[] = [];
     const tokenized: string[] = [];
     for (const input of inputs) ((await isTokenizedFolder(input)) ? tokenized : text).push(input);
+    const { expandInputs } = await import('../../io/files.js');
+    if (tokenized.length === 0 && (await expandInputs(text)).length === 0) {
+      throw new UsageError(`${inputs.join(', ')}: no JSON/JSONL/HTML files and no tokenized dataset folder (data-*.arrow with state.json or sftforge.json): nothing to measure`, 'give the cleaned JSONL, or a folder written by `sftforge tokenize` (write_hf) or Dataset.save_to_disk');
+    }
     const steps = [
       { stage: 'read', paths: text, ...defined({ format: o.inputFormat ?? o.format }) },
       { stage: 'stats', tokenized, ...defined({ json: o.json, html: o.html, sample: o.sample, seed: o.seed, mtld_threshold: o.mtldThreshold, max_groups: o.maxGroups }) },
