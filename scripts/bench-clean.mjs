@@ -13,7 +13,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values: a } = parseArgs({ options: { mb: { type: 'string', default: '1000' }, runs: { type: 'string', default: '3' }, workers: { type: 'string', default: '1,2' }, keep: { type: 'boolean', default: false }, dir: { type: 'string', default: join(root, 'bench-data') } } });
+const { values: a } = parseArgs({
+  options: {
+    mb: { type: 'string', default: '1000' },
+    runs: { type: 'string', default: '3' },
+    workers: { type: 'string', default: '1,2' },
+    keep: { type: 'boolean', default: false },
+    dir: { type: 'string', default: join(root, 'bench-data') },
+  },
+});
 const targetBytes = Number(a.mb) * 1e6;
 mkdirSync(a.dir, { recursive: true });
 const input = join(a.dir, `sharegpt_${a.mb}mb.json`);
@@ -21,8 +29,13 @@ const input = join(a.dir, `sharegpt_${a.mb}mb.json`);
 if (!existsSync(input) || statSync(input).size < targetBytes * 0.99) {
   const sample = JSON.parse(readFileSync(join(root, '..', 'shared', 'data', 'sharegpt_html_sample.json'), 'utf8'));
   const out = createWriteStream(input);
-  let bytes = 0, copy = 0, first = true;
-  const write = async (s) => { bytes += Buffer.byteLength(s); if (!out.write(s)) await once(out, 'drain'); };
+  let bytes = 0,
+    copy = 0,
+    first = true;
+  const write = async (s) => {
+    bytes += Buffer.byteLength(s);
+    if (!out.write(s)) await once(out, 'drain');
+  };
   await write('[\n');
   while (bytes < targetBytes) {
     for (const r of sample) {
@@ -46,7 +59,8 @@ const size = statSync(input).size;
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 console.log(`input: ${input} (${(size / 1e6).toFixed(0)} MB); machine: ${cpus().length} × ${cpus()[0].model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
 for (const w of a.workers.split(',').map(Number)) {
-  const mbps = [], rss = [];
+  const mbps = [],
+    rss = [];
   for (let i = 0; i < Number(a.runs); i++) {
     const out = join(a.dir, `out_w${w}.jsonl`);
     execFileSync(join(root, 'dist', 'cli', 'main.js'), ['clean', input, '-o', out, '--workers', String(w), '--quiet'], { stdio: 'inherit' });
@@ -54,6 +68,8 @@ for (const w of a.workers.split(',').map(Number)) {
     mbps.push(rep.mb_per_s);
     rss.push(rep.peak_rss_mb);
   }
-  console.log(`workers=${w}: median ${median(mbps).toFixed(1)} MB/s (runs: ${mbps.join(', ')}), peak RSS median ${median(rss).toFixed(0)} MB (max ${Math.max(...rss).toFixed(0)}); vs FastChat 2.3 MB/s: ${(median(mbps) / 2.3).toFixed(1)}x`);
+  console.log(
+    `workers=${w}: median ${median(mbps).toFixed(1)} MB/s (runs: ${mbps.join(', ')}), peak RSS median ${median(rss).toFixed(0)} MB (max ${Math.max(...rss).toFixed(0)}); vs FastChat 2.3 MB/s: ${(median(mbps) / 2.3).toFixed(1)}x`,
+  );
 }
 if (!a.keep) rmSync(a.dir, { recursive: true, force: true });

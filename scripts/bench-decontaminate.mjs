@@ -19,7 +19,10 @@ const turns = (file) => {
 const t0 = performance.now();
 const index = new ContaminationIndex(await loadEvalsets(['alpaca_eval', 'mt_bench', 'vicuna_bench'], process.cwd()));
 console.log(`index: ${index.items.length} prompts in ${(performance.now() - t0).toFixed(0)} ms`);
-for (const [name, texts] of [['sharegpt_html_sample.jsonl', turns('sharegpt_html_sample.jsonl')], ['MedicalGPT zh', turns('public/MedicalGPT_sharegpt_zh_1K_format.jsonl')]]) {
+for (const [name, texts] of [
+  ['sharegpt_html_sample.jsonl', turns('sharegpt_html_sample.jsonl')],
+  ['MedicalGPT zh', turns('public/MedicalGPT_sharegpt_zh_1K_format.jsonl')],
+]) {
   let chars = 0;
   let hits = 0;
   const a = performance.now();

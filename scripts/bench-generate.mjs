@@ -102,7 +102,10 @@ try {
   clearInterval(sampler);
   const cpu = process.cpuUsage(cpu0);
   if (r.status !== 'complete') throw new Error(`run ended ${r.status}`);
-  const recs = readFileSync(r.paths.out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const recs = readFileSync(r.paths.out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const requests = recs.reduce((n, x) => n + x.meta.usage.requests, 0);
   const turnsPerS = requests / r.dialogueSeconds;
   const ideal = concurrency / (latency / 1000);
@@ -112,17 +115,17 @@ try {
   console.log(`seconds              ${r.dialogueSeconds.toFixed(2)}`);
   console.log(`turns/s              ${turnsPerS.toFixed(1)}`);
   console.log(`ideal (C / latency)  ${ideal.toFixed(1)}   (concurrency ${concurrency}, latency ${latency} ms)`);
-  console.log(`ratio                ${(turnsPerS / ideal * 100).toFixed(1)}%   (target >= 90%)`);
+  console.log(`ratio                ${((turnsPerS / ideal) * 100).toFixed(1)}%   (target >= 90%)`);
   // Middle of the run: from the 2nd second to 2 s before the end (no ramp-up, no tail).
   const mid = samples.filter(([t]) => t >= 2 && t <= r.dialogueSeconds - 2);
   if (mid.length >= 2) {
     const [ta, na] = mid[0];
     const [tb, nb] = mid[mid.length - 1];
-    console.log(`steady turns/s       ${((nb - na) / (tb - ta)).toFixed(1)}   (${(((nb - na) / (tb - ta)) / ideal * 100).toFixed(1)}% of ideal, ${ta.toFixed(0)}-${tb.toFixed(0)} s)`);
+    console.log(`steady turns/s       ${((nb - na) / (tb - ta)).toFixed(1)}   (${(((nb - na) / (tb - ta) / ideal) * 100).toFixed(1)}% of ideal, ${ta.toFixed(0)}-${tb.toFixed(0)} s)`);
   }
-  console.log(`bare fetch loop      ${ceiling.toFixed(1)} req/s   (${(ceiling / ideal * 100).toFixed(1)}% of ideal: this machine's ceiling now)`);
+  console.log(`bare fetch loop      ${ceiling.toFixed(1)} req/s   (${((ceiling / ideal) * 100).toFixed(1)}% of ideal: this machine's ceiling now)`);
   console.log(`client CPU/request   ${(cpuMs / requests).toFixed(3)} ms   (user ${(cpu.user / 1000 / requests).toFixed(3)}, system ${(cpu.system / 1000 / requests).toFixed(3)})`);
-  console.log(`client CPU share     ${(cpuMs / 1000 / r.dialogueSeconds * 100).toFixed(1)}% of one core`);
+  console.log(`client CPU share     ${((cpuMs / 1000 / r.dialogueSeconds) * 100).toFixed(1)}% of one core`);
   console.log(`journal fsync        ${common.journalSync ? 'on (group commit)' : 'off'}`);
   process.exitCode = turnsPerS >= 0.9 * ideal ? 0 : 1;
 } finally {

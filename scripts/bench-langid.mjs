@@ -72,7 +72,11 @@ const toConv = (r, i) => ({
   source: { file: 'bench', index: i },
   turns: r.conversations.map((t) => ({ role: { human: 'user', gpt: 'assistant', system: 'system' }[t.from] ?? 'user', content: String(t.value ?? '') })),
 });
-const userText = (c) => c.turns.filter((t) => t.role === 'user').map((t) => t.content).join('\n');
+const userText = (c) =>
+  c.turns
+    .filter((t) => t.role === 'user')
+    .map((t) => t.content)
+    .join('\n');
 const hanShare = (s) => {
   const letters = s.match(/\p{L}/gu)?.length ?? 0;
   const han = s.match(/\p{Script=Han}/gu)?.length ?? 0;
@@ -95,7 +99,14 @@ const ruSentences = readFileSync(join(root, 'test/filter/fixtures/russian_senten
   .map((s) => s.trim())
   .filter((s) => s && !s.startsWith('#'));
 const ruConvs = ruSentences.map((s, i) => ({ id: `ru${i}`, source: { file: 'bench', index: i }, turns: [{ role: 'user', content: s }] }));
-const codeConvs = codeAnswers.map((a, i) => ({ id: `code${i}`, source: { file: 'bench', index: i }, turns: [{ role: 'user', content: 'Show me an example.' }, { role: 'assistant', content: a }] }));
+const codeConvs = codeAnswers.map((a, i) => ({
+  id: `code${i}`,
+  source: { file: 'bench', index: i },
+  turns: [
+    { role: 'user', content: 'Show me an example.' },
+    { role: 'assistant', content: a },
+  ],
+}));
 
 const sets = {
   en_short: { label: 'en', texts: enConvs.map(userText) },
@@ -132,19 +143,42 @@ const cld3 = await importLib('cld3-asm');
 if (cld3) {
   const f = await cld3.loadModule();
   const id = f.create(0, 1000);
-  candidates.push({ name: 'cld3-asm', lib: 'cld3-asm', detect: (t) => { const r = id.findLanguage(t); return r.language === 'und' ? undefined : r.language; } });
+  candidates.push({
+    name: 'cld3-asm',
+    lib: 'cld3-asm',
+    detect: (t) => {
+      const r = id.findLanguage(t);
+      return r.language === 'und' ? undefined : r.language;
+    },
+  });
 }
 const cld = await importLib('cld');
 // cld (CLD2, native) is async only: timed separately through an async loop.
 const asyncCandidates = cld
-  ? [{ name: 'cld (native)', lib: 'cld', detect: async (t) => { try { return (await (cld.default ?? cld).detect(t)).languages[0]?.code; } catch { return undefined; } } }]
+  ? [
+      {
+        name: 'cld (native)',
+        lib: 'cld',
+        detect: async (t) => {
+          try {
+            return (await (cld.default ?? cld).detect(t)).languages[0]?.code;
+          } catch {
+            return undefined;
+          }
+        },
+      },
+    ]
   : [];
 const missing = ['eld', 'tinyld', 'franc-min', 'lande', 'cld3-asm', 'cld'].filter((n) => ![...candidates, ...asyncCandidates].some((c) => c.name.startsWith(n)));
 
 // ---- run ----------------------------------------------------------------------------------
 const allTexts = Object.values(sets).flatMap((s) => s.texts);
 const allChars = allTexts.reduce((n, t) => n + t.length, 0);
-console.log(`labelled set: ${Object.entries(sets).map(([k, s]) => `${k} ${s.texts.length}`).join(', ')}; ${allTexts.length} texts, ${(allChars / 1e6).toFixed(2)} M chars`);
+console.log(
+  `labelled set: ${Object.entries(sets)
+    .map(([k, s]) => `${k} ${s.texts.length}`)
+    .join(', ')}; ${allTexts.length} texts, ${(allChars / 1e6).toFixed(2)} M chars`,
+);
 if (missing.length) console.log(`not installed: ${missing.join(', ')}`);
 console.log('');
 
@@ -181,7 +215,16 @@ async function evaluate(c, isAsync) {
     best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
   }
   const macro = Object.keys(sets).reduce((a, k) => a + acc[k], 0) / Object.keys(sets).length;
-  rows.push([c.name, ...cols.map((k) => (acc[k] * 100).toFixed(1)), (macro * 100).toFixed(1), ((wrong / allTexts.length) * 100).toFixed(1), ((undet / allTexts.length) * 100).toFixed(1), Math.round(allTexts.length / best).toString(), (allChars / 1e6 / best).toFixed(2), Math.round(loadMs[c.lib] ?? 0).toString()]);
+  rows.push([
+    c.name,
+    ...cols.map((k) => (acc[k] * 100).toFixed(1)),
+    (macro * 100).toFixed(1),
+    ((wrong / allTexts.length) * 100).toFixed(1),
+    ((undet / allTexts.length) * 100).toFixed(1),
+    Math.round(allTexts.length / best).toString(),
+    (allChars / 1e6 / best).toFixed(2),
+    Math.round(loadMs[c.lib] ?? 0).toString(),
+  ]);
 }
 
 for (const c of candidates) await evaluate(c, false);

@@ -55,9 +55,30 @@ const mb = (p) => statSync(p).size / 1e6;
 
 function machine() {
   if (!existsSync(a.python)) throw new Error(`${a.python} not found: run scripts/peers/checkout.sh (or scripts/setup-python.sh) first, or pass --python`);
-  const py = execFileSync(a.python, ['-c', 'import sys,datasets,transformers,tokenizers,bs4;print(sys.version.split()[0],datasets.__version__,transformers.__version__,tokenizers.__version__,bs4.__version__)'], { encoding: 'utf8', env: { ...process.env, TRANSFORMERS_VERBOSITY: 'error' }, stdio: ['ignore', 'pipe', 'ignore'] }).trim().split(' ');
-  const m = { nproc: cpus().length, cpu: cpus()[0].model, ram_gib: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, python: py[0], datasets: py[1], transformers: py[2], tokenizers: py[3], bs4: py[4], sftforge: sf, date: new Date().toISOString().slice(0, 16) + 'Z', load_start: loadavg() };
-  console.log(`machine: ${m.nproc} × ${m.cpu}, ${m.ram_gib} GiB; node ${m.node}; python ${m.python} (datasets ${m.datasets}, transformers ${m.transformers}, tokenizers ${m.tokenizers}, bs4 ${m.bs4}); sftforge ${sf}; ${m.date}; load ${m.load_start}`);
+  const py = execFileSync(
+    a.python,
+    ['-c', 'import sys,datasets,transformers,tokenizers,bs4;print(sys.version.split()[0],datasets.__version__,transformers.__version__,tokenizers.__version__,bs4.__version__)'],
+    { encoding: 'utf8', env: { ...process.env, TRANSFORMERS_VERBOSITY: 'error' }, stdio: ['ignore', 'pipe', 'ignore'] },
+  )
+    .trim()
+    .split(' ');
+  const m = {
+    nproc: cpus().length,
+    cpu: cpus()[0].model,
+    ram_gib: +(totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    python: py[0],
+    datasets: py[1],
+    transformers: py[2],
+    tokenizers: py[3],
+    bs4: py[4],
+    sftforge: sf,
+    date: new Date().toISOString().slice(0, 16) + 'Z',
+    load_start: loadavg(),
+  };
+  console.log(
+    `machine: ${m.nproc} × ${m.cpu}, ${m.ram_gib} GiB; node ${m.node}; python ${m.python} (datasets ${m.datasets}, transformers ${m.transformers}, tokenizers ${m.tokenizers}, bs4 ${m.bs4}); sftforge ${sf}; ${m.date}; load ${m.load_start}`,
+  );
   return m;
 }
 
@@ -127,7 +148,14 @@ async function memory() {
   const load0 = loadavg();
   const xs = [];
   for (let i = 0; i < Number(a['mem-runs']); i++) xs.push(await measure(sf, ['clean', input, '-o', join(dir, 'sf-mem.jsonl'), '--quiet']));
-  row({ work: `clean ${f(size_mb, 0)} MB, default workers (memory)`, input_mb: +f(size_mb, 0), sftforge_mb_s: summary(xs, (x) => size_mb / x.wall), sftforge_cpu_s: summary(xs, (x) => x.cpu), sftforge_rss_mib: summary(xs, (x) => x.treeRssMiB), load: `${load0} → ${loadavg()}` });
+  row({
+    work: `clean ${f(size_mb, 0)} MB, default workers (memory)`,
+    input_mb: +f(size_mb, 0),
+    sftforge_mb_s: summary(xs, (x) => size_mb / x.wall),
+    sftforge_cpu_s: summary(xs, (x) => x.cpu),
+    sftforge_rss_mib: summary(xs, (x) => x.treeRssMiB),
+    load: `${load0} → ${loadavg()}`,
+  });
 }
 
 async function tokenize() {
@@ -175,17 +203,29 @@ results.machine.load_end = loadavg();
 console.log(`load at the end: ${results.machine.load_end}`);
 printTable(results.rows);
 if (a.json) writeFileSync(a.json, JSON.stringify(results, null, 2) + '\n');
-if (!a.keep) for (const p of ['sf-clean', 'sf-mem', 'empty.out'].flatMap((b) => [`${b}.jsonl`, `${b}.rejects.jsonl`, `${b}.report.json`]).concat(['fc-clean.json', 'sf-tok', 'sf-tok.rejects.jsonl', 'hf-tok', 'hf-tok.cache'])) rmSync(join(dir, p), { recursive: true, force: true });
+if (!a.keep)
+  for (const p of ['sf-clean', 'sf-mem', 'empty.out']
+    .flatMap((b) => [`${b}.jsonl`, `${b}.rejects.jsonl`, `${b}.report.json`])
+    .concat(['fc-clean.json', 'sf-tok', 'sf-tok.rejects.jsonl', 'hf-tok', 'hf-tok.cache']))
+    rmSync(join(dir, p), { recursive: true, force: true });
 
 function printTable(rows) {
   const rng = (s, d = 2) => `${f(s.median, d)} (${f(s.min, d)}–${f(s.max, d)})`;
   console.log('\n| work | sftforge | peer | ratio (median, range) | peak RSS sftforge / peer (MiB, median) | CPU s sftforge / peer | load |\n|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    if (r.fastchat_mb_s) console.log(`| ${r.work} | ${rng(r.sftforge_mb_s)} MB/s | ${rng(r.fastchat_mb_s)} MB/s | ${rng(r.ratio)}× | ${f(r.sftforge_rss_mib.median, 0)} / ${f(r.fastchat_rss_mib.median, 0)} | ${f(r.sftforge_cpu_s.median, 1)} / ${f(r.fastchat_cpu_s.median, 1)} | ${r.load} |`);
+    if (r.fastchat_mb_s)
+      console.log(
+        `| ${r.work} | ${rng(r.sftforge_mb_s)} MB/s | ${rng(r.fastchat_mb_s)} MB/s | ${rng(r.ratio)}× | ${f(r.sftforge_rss_mib.median, 0)} / ${f(r.fastchat_rss_mib.median, 0)} | ${f(r.sftforge_cpu_s.median, 1)} / ${f(r.fastchat_cpu_s.median, 1)} | ${r.load} |`,
+      );
     else if (r.datasets_tok_s) {
-      console.log(`| ${r.work} vs datasets.map num_proc 2 | ${rng(r.sftforge_tok_s, 0)} tok/s | ${rng(r.datasets_tok_s, 0)} tok/s | ${rng(r.ratio_vs_datasets)}× | ${f(r.sftforge_rss_mib.median, 0)} / ${f(r.datasets_rss_mib.median, 0)} | ${f(r.sftforge_cpu_s.median, 1)} / ${f(r.datasets_cpu_s.median, 1)} | ${r.load} |`);
-      console.log(`| ${r.work} vs bare encodeBatch (encode time only) | ${rng(r.sftforge_tok_s, 0)} tok/s | ${rng(r.bare_encode_tok_s, 0)} tok/s | ${rng(r.ratio_vs_bare_encode)} | ${f(r.sftforge_rss_mib.median, 0)} / ${f(r.bare_rss_mib.median, 0)} | | |`);
-    } else if (r.sftforge_mb_s) console.log(`| ${r.work} | ${rng(r.sftforge_mb_s)} MB/s | – | – | ${f(r.sftforge_rss_mib.median, 0)} (max ${f(r.sftforge_rss_mib.max, 0)}) | ${f(r.sftforge_cpu_s.median, 1)} | ${r.load} |`);
+      console.log(
+        `| ${r.work} vs datasets.map num_proc 2 | ${rng(r.sftforge_tok_s, 0)} tok/s | ${rng(r.datasets_tok_s, 0)} tok/s | ${rng(r.ratio_vs_datasets)}× | ${f(r.sftforge_rss_mib.median, 0)} / ${f(r.datasets_rss_mib.median, 0)} | ${f(r.sftforge_cpu_s.median, 1)} / ${f(r.datasets_cpu_s.median, 1)} | ${r.load} |`,
+      );
+      console.log(
+        `| ${r.work} vs bare encodeBatch (encode time only) | ${rng(r.sftforge_tok_s, 0)} tok/s | ${rng(r.bare_encode_tok_s, 0)} tok/s | ${rng(r.ratio_vs_bare_encode)} | ${f(r.sftforge_rss_mib.median, 0)} / ${f(r.bare_rss_mib.median, 0)} | | |`,
+      );
+    } else if (r.sftforge_mb_s)
+      console.log(`| ${r.work} | ${rng(r.sftforge_mb_s)} MB/s | – | – | ${f(r.sftforge_rss_mib.median, 0)} (max ${f(r.sftforge_rss_mib.max, 0)}) | ${f(r.sftforge_cpu_s.median, 1)} | ${r.load} |`);
     else console.log(`| ${r.work} | wall ${rng(r.wall_s, 3)} s, CPU ${rng(r.cpu_s, 3)} s | – | – | ${f(r.rss_mib.median, 0)} | | ${r.load} |`);
   }
 }

@@ -82,8 +82,13 @@ try {
   const rss1 = process.resourceUsage().maxRSS / 1024;
   const r4 = await timePass(p4, b4);
   const rss4 = process.resourceUsage().maxRSS / 1024;
-  for (const [name, b, r] of [['1x', b1, r1], ['4x', b4, r4]]) {
-    console.log(`stats pass ${name}: ${(b / 1e6).toFixed(1)} MB, ${r.dialogues} dialogues, ${r.s.toFixed(2)} s, ${r.mbps.toFixed(2)} MB/s of input, ${r.textMbps.toFixed(2)} MB/s of utterance text (MTLD ${r.mtld.toFixed(2)})`);
+  for (const [name, b, r] of [
+    ['1x', b1, r1],
+    ['4x', b4, r4],
+  ]) {
+    console.log(
+      `stats pass ${name}: ${(b / 1e6).toFixed(1)} MB, ${r.dialogues} dialogues, ${r.s.toFixed(2)} s, ${r.mbps.toFixed(2)} MB/s of input, ${r.textMbps.toFixed(2)} MB/s of utterance text (MTLD ${r.mtld.toFixed(2)})`,
+    );
   }
   console.log(`time 4x / 1x: ${(r4.s / r1.s).toFixed(2)} (4.00 = linear); peak RSS after 1x ${rss1.toFixed(0)} MB, after 4x ${rss4.toFixed(0)} MB (flat = streaming)`);
   const rs = await timePass(p4, b4, { sample: 1000, seed: 1 });

@@ -73,7 +73,9 @@ try {
   for (let r = 0; r < repeat; r++) for (const c of convs) lines.push(JSON.stringify({ ...c, id: `${c.id}_r${r}` }));
   const jsonl = join(tmp, 'in.jsonl');
   writeFileSync(jsonl, lines.join('\n') + '\n');
-  console.log(`input: ${lines.length} conversations (${input} ×${repeat}), tokenizer ${tokenizer}, template ${template}, max-len ${maxLen}, best of ${runs} runs, RAYON_NUM_THREADS=${process.env.RAYON_NUM_THREADS ?? '(default)'}`);
+  console.log(
+    `input: ${lines.length} conversations (${input} ×${repeat}), tokenizer ${tokenizer}, template ${template}, max-len ${maxLen}, best of ${runs} runs, RAYON_NUM_THREADS=${process.env.RAYON_NUM_THREADS ?? '(default)'}`,
+  );
 
   // Bare: the rendered texts, encodeBatch only.
   const files = await resolveTokenizer(tokenizer);

@@ -96,7 +96,9 @@ const machine = {
   ram_gib: Math.round(totalmem() / 2 ** 30),
   node: process.version,
   date: new Date().toISOString(),
-  load_start: loadavg().map((x) => x.toFixed(2)).join(' '),
+  load_start: loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' '),
 };
 process.stderr.write(`bench: ${machine.cores} × ${machine.cpu}, ${machine.ram_gib} GiB, node ${machine.node}, load ${machine.load_start}\n`);
 
@@ -108,7 +110,16 @@ async function clean() {
     const size = Number(match(/\((\d+) MB\)/, r.out, 'input size')[1]);
     for (const m of r.out.matchAll(/^workers=(\d+): median ([\d.]+) MB\/s \(runs: ([^)]*)\), peak RSS median (\d+) MB \(max (\d+)\)/gm)) {
       const mbps = Number(m[2]);
-      row({ stage: 'clean', input: `${size} MB`, workers: Number(m[1]), throughput: `${mbps.toFixed(1)} MB/s`, value: mbps, runs: m[3], rss: Number(m[5]), ratio: `${(mbps / fastchatMbps).toFixed(1)}× FastChat` });
+      row({
+        stage: 'clean',
+        input: `${size} MB`,
+        workers: Number(m[1]),
+        throughput: `${mbps.toFixed(1)} MB/s`,
+        value: mbps,
+        runs: m[3],
+        rss: Number(m[5]),
+        ratio: `${(mbps / fastchatMbps).toFixed(1)}× FastChat`,
+      });
     }
     const out = join(dir, `out_w${workers[0]}.jsonl`);
     if (mb === sizes[0] && existsSync(out)) copyFileSync(out, firstClean);
@@ -124,14 +135,29 @@ async function shard() {
   rmSync(dir, { recursive: true, force: true });
   const n = 2;
   const t0 = performance.now();
-  const _ranks = await Promise.all(Array.from({ length: n }, (_, i) => run([cli, 'clean', input, '-o', join(dir, 'c.jsonl'), '--workers', '1', '--quiet', '--num-shards', String(n), '--shard-index', String(i)], { hook: false })));
+  const _ranks = await Promise.all(
+    Array.from({ length: n }, (_, i) => run([cli, 'clean', input, '-o', join(dir, 'c.jsonl'), '--workers', '1', '--quiet', '--num-shards', String(n), '--shard-index', String(i)], { hook: false })),
+  );
   const tRanks = (performance.now() - t0) / 1000;
-  const merge = await run(['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(join(root, 'dist/exec/merge.js')).href)}); await m.runMerge({ path: ${JSON.stringify(join(dir, 'c.jsonl'))}, quiet: true });`]);
+  const merge = await run([
+    '--input-type=module',
+    '-e',
+    `const m = await import(${JSON.stringify(pathToFileURL(join(root, 'dist/exec/merge.js')).href)}); await m.runMerge({ path: ${JSON.stringify(join(dir, 'c.jsonl'))}, quiet: true });`,
+  ]);
   const total = tRanks + merge.seconds;
   const size = statSync(input).size / 1e6;
   const rankRss = Math.max(...[0, 1].map((i) => JSON.parse(readFileSync(join(dir, `c.rank-0000${i}-of-00002.report.json`), 'utf8')).peak_rss_mb));
   const same = existsSync(firstClean) ? (readFileSync(firstClean).equals(readFileSync(join(dir, 'c.jsonl'))) ? 'merged output identical to one process' : 'MERGED OUTPUT DIFFERS') : '';
-  row({ stage: 'clean sharded', input: `${size.toFixed(0)} MB`, workers: `${n} ranks × 1`, throughput: `${(size / total).toFixed(1)} MB/s`, value: size / total, rss: Math.max(rankRss, merge.rss), ratio: `${(size / total / fastchatMbps).toFixed(1)}× FastChat`, note: `ranks ${tRanks.toFixed(1)} s + merge ${merge.seconds.toFixed(1)} s; ${same}` });
+  row({
+    stage: 'clean sharded',
+    input: `${size.toFixed(0)} MB`,
+    workers: `${n} ranks × 1`,
+    throughput: `${(size / total).toFixed(1)} MB/s`,
+    value: size / total,
+    rss: Math.max(rankRss, merge.rss),
+    ratio: `${(size / total / fastchatMbps).toFixed(1)}× FastChat`,
+    note: `ranks ${tRanks.toFixed(1)} s + merge ${merge.seconds.toFixed(1)} s; ${same}`,
+  });
   // One rank alone (as on its own machine), of 2 and of 4: time = pass over all input + own share.
   const alone = [];
   for (const k of [2, 4]) {
@@ -141,7 +167,16 @@ async function shard() {
   const share = (alone[0].s - alone[1].s) * 4; // t(k) = pass + share / k
   const pass = alone[1].s - share / 4;
   const projected = (k) => size / (pass + share / k + merge.seconds);
-  row({ stage: 'clean, one rank alone', input: `${size.toFixed(0)} MB`, workers: '1 of 2 / 4', throughput: `${alone[0].s.toFixed(1)} s / ${alone[1].s.toFixed(1)} s`, value: alone[1].s, rss: Math.max(...alone.map((x) => x.rss)), ratio: '', note: `every rank reads all input: ${pass.toFixed(1)} s (${(size / pass).toFixed(0)} MB/s) + its share; projected on 8 one-core machines ≈ ${projected(8).toFixed(0)} MB/s, 32 ≈ ${projected(32).toFixed(0)} MB/s` });
+  row({
+    stage: 'clean, one rank alone',
+    input: `${size.toFixed(0)} MB`,
+    workers: '1 of 2 / 4',
+    throughput: `${alone[0].s.toFixed(1)} s / ${alone[1].s.toFixed(1)} s`,
+    value: alone[1].s,
+    rss: Math.max(...alone.map((x) => x.rss)),
+    ratio: '',
+    note: `every rank reads all input: ${pass.toFixed(1)} s (${(size / pass).toFixed(0)} MB/s) + its share; projected on 8 one-core machines ≈ ${projected(8).toFixed(0)} MB/s, 32 ≈ ${projected(32).toFixed(0)} MB/s`,
+  });
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -151,9 +186,27 @@ async function tokenize() {
   const r = await run([join(root, 'scripts/bench-tokenize.mjs'), '--tokenizer', 'qwen3', '--template', 'chatml', '--repeat', String(repeat), '--runs', String(runs), '--workers', workers.join(',')]);
   const conv = match(/input: (\d+) conversations/, r.out, 'conversation count')[1];
   const bare = match(/bare encodeBatch \((\w+)\): (\d+) tokens in [\d.]+ s = (\d+) tokens\/s/, r.out, 'bare line');
-  row({ stage: 'tokenize (bare encodeBatch)', input: `${conv} conv.`, workers: '-', throughput: `${(Number(bare[3]) / 1e6).toFixed(2)} M tok/s`, value: Number(bare[3]), rss: undefined, ratio: 'reference', note: `${bare[1]} backend, qwen3` });
+  row({
+    stage: 'tokenize (bare encodeBatch)',
+    input: `${conv} conv.`,
+    workers: '-',
+    throughput: `${(Number(bare[3]) / 1e6).toFixed(2)} M tok/s`,
+    value: Number(bare[3]),
+    rss: undefined,
+    ratio: 'reference',
+    note: `${bare[1]} backend, qwen3`,
+  });
   for (const m of r.out.matchAll(/^stage --workers (\d+): (\d+) tokens in [\d.]+ s = (\d+) tokens\/s \((\d+)% of bare\)/gm)) {
-    row({ stage: 'tokenize', input: `${conv} conv.`, workers: Number(m[1]), throughput: `${(Number(m[3]) / 1e6).toFixed(2)} M tok/s`, value: Number(m[3]), rss: undefined, ratio: `${m[4]}% of bare`, note: 'chatml, max-len 2048, in-process (bench-tokenize.mjs)' });
+    row({
+      stage: 'tokenize',
+      input: `${conv} conv.`,
+      workers: Number(m[1]),
+      throughput: `${(Number(m[3]) / 1e6).toFixed(2)} M tok/s`,
+      value: Number(m[3]),
+      rss: undefined,
+      ratio: `${m[4]}% of bare`,
+      note: 'chatml, max-len 2048, in-process (bench-tokenize.mjs)',
+    });
   }
   // The CLI on clean's output (the main job's second step): throughput at size, and its own peak RSS.
   const cleaned = firstClean;
@@ -162,7 +215,16 @@ async function tokenize() {
   await run([cli, 'tokenize', cleaned, '-o', join(data, 'tokenized'), '--tokenizer', 'qwen3', '--template', 'chatml', '--max-len', '2048', '--quiet', '--report', report], { hook: false });
   const j = JSON.parse(readFileSync(report, 'utf8'));
   const tps = j.counters.tokens / j.seconds;
-  row({ stage: 'tokenize (CLI)', input: `${(j.bytes_in / 1e6).toFixed(0)} MB cleaned`, workers: 1, throughput: `${(tps / 1e6).toFixed(2)} M tok/s`, value: tps, rss: j.peak_rss_mb, ratio: `${Math.round((tps / Number(bare[3])) * 100)}% of bare`, note: `${j.records_in} conversations, ${(j.bytes_in / 1e6 / j.seconds).toFixed(1)} MB/s` });
+  row({
+    stage: 'tokenize (CLI)',
+    input: `${(j.bytes_in / 1e6).toFixed(0)} MB cleaned`,
+    workers: 1,
+    throughput: `${(tps / 1e6).toFixed(2)} M tok/s`,
+    value: tps,
+    rss: j.peak_rss_mb,
+    ratio: `${Math.round((tps / Number(bare[3])) * 100)}% of bare`,
+    note: `${j.records_in} conversations, ${(j.bytes_in / 1e6 / j.seconds).toFixed(1)} MB/s`,
+  });
   rmSync(join(data, 'tokenized'), { recursive: true, force: true });
 }
 
@@ -171,7 +233,16 @@ async function stats() {
   const mb = quick ? 8 : 32;
   const r = await run([join(root, 'scripts/bench-stats.mjs'), '--mb', String(mb), '--repeats', String(runs)]);
   for (const m of r.out.matchAll(/^stats pass (\dx): ([\d.]+) MB, (\d+) dialogues, ([\d.]+) s, ([\d.]+) MB\/s of input/gm)) {
-    row({ stage: 'stats', input: `${Number(m[2]).toFixed(0)} MB`, workers: 1, throughput: `${Number(m[5]).toFixed(1)} MB/s`, value: Number(m[5]), rss: r.rss, ratio: '', note: `${m[3]} dialogues; RSS: the bench process (1x and 4x)` });
+    row({
+      stage: 'stats',
+      input: `${Number(m[2]).toFixed(0)} MB`,
+      workers: 1,
+      throughput: `${Number(m[5]).toFixed(1)} MB/s`,
+      value: Number(m[5]),
+      rss: r.rss,
+      ratio: '',
+      note: `${m[3]} dialogues; RSS: the bench process (1x and 4x)`,
+    });
   }
   const lin = /time 4x \/ 1x: ([\d.]+)/.exec(r.out);
   if (lin) notes.push(`stats: time 4x / 1x = ${lin[1]} (4.00 = linear)`);
@@ -185,7 +256,16 @@ async function generate() {
   const turns = match(/turns\/s\s+([\d.]+)/, r.out, 'turns/s')[1];
   const ratio = match(/ratio\s+([\d.]+)%/, r.out, 'ratio')[1];
   const cpu = /client CPU\/request\s+([\d.]+) ms/.exec(r.out)?.[1];
-  row({ stage: 'generate (fake server)', input: `${count} dialogues`, workers: 'c=32', throughput: `${turns} turns/s`, value: Number(turns), rss: r.rss, ratio: `${ratio}% of c/latency`, note: `100 ms latency${cpu ? `; ${cpu} ms CPU/request` : ''}` });
+  row({
+    stage: 'generate (fake server)',
+    input: `${count} dialogues`,
+    workers: 'c=32',
+    throughput: `${turns} turns/s`,
+    value: Number(turns),
+    rss: r.rss,
+    ratio: `${ratio}% of c/latency`,
+    note: `100 ms latency${cpu ? `; ${cpu} ms CPU/request` : ''}`,
+  });
 }
 
 // --- FastChat's cleaner, when it can run here ---
@@ -209,7 +289,15 @@ async function fastchat() {
   const t0 = performance.now();
   execFileSync('python3', [script, '--in-file', input, '--out-file', out], { stdio: 'ignore' });
   fastchatMbps = statSync(input).size / 1e6 / ((performance.now() - t0) / 1000);
-  row({ stage: 'FastChat clean_sharegpt.py', input: `${(statSync(input).size / 1e6).toFixed(0)} MB`, workers: 1, throughput: `${fastchatMbps.toFixed(2)} MB/s`, value: fastchatMbps, ratio: 'reference', note: 'measured here' });
+  row({
+    stage: 'FastChat clean_sharegpt.py',
+    input: `${(statSync(input).size / 1e6).toFixed(0)} MB`,
+    workers: 1,
+    throughput: `${fastchatMbps.toFixed(2)} MB/s`,
+    value: fastchatMbps,
+    ratio: 'reference',
+    note: 'measured here',
+  });
 }
 
 try {
@@ -222,11 +310,21 @@ try {
 } finally {
   if (!a.keep) rmSync(data, { recursive: true, force: true });
 }
-machine.load_end = loadavg().map((x) => x.toFixed(2)).join(' ');
+machine.load_end = loadavg()
+  .map((x) => x.toFixed(2))
+  .join(' ');
 notes.push('push: not benchmarked (the fake Hub is a test helper; the push is network-bound)');
 
 const header = ['stage', 'input', 'workers', 'throughput', 'peak RSS', 'vs reference', 'notes'];
-const cells = rows.map((r) => [r.stage, r.input, String(r.workers ?? ''), r.throughput, Number.isFinite(r.rss) ? `${Math.round(r.rss)} MB` : '', r.ratio ?? '', r.note ?? (r.runs ? `runs: ${r.runs}` : '')]);
+const cells = rows.map((r) => [
+  r.stage,
+  r.input,
+  String(r.workers ?? ''),
+  r.throughput,
+  Number.isFinite(r.rss) ? `${Math.round(r.rss)} MB` : '',
+  r.ratio ?? '',
+  r.note ?? (r.runs ? `runs: ${r.runs}` : ''),
+]);
 const width = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
 const line = (c) => '| ' + c.map((x, i) => x.padEnd(width[i])).join(' | ') + ' |';
 console.log(`\n${machine.cores} × ${machine.cpu} (${machine.available} available), ${machine.ram_gib} GiB RAM, node ${machine.node}, ${machine.date}`);

@@ -39,7 +39,13 @@ function hrefs(html) {
   for (const m of noButtons.matchAll(/<a\s[^>]*?\bhref\s*=\s*("([^"]*)"|'([^']*)')/gi)) out.push(unescapeAttr(m[2] ?? m[3]));
   return out.filter((h) => h && !h.startsWith('#'));
 }
-const decoded = (h) => { try { return decodeURI(h); } catch { return h; } };
+const decoded = (h) => {
+  try {
+    return decodeURI(h);
+  } catch {
+    return h;
+  }
+};
 
 /** Links of the input found in the output, assistant turns paired in order per record id. */
 function linkFigure(outPath) {
@@ -53,7 +59,8 @@ function linkFigure(outPath) {
       : (r.messages ?? []).filter((m) => m.role === 'assistant').map((m) => m.content);
     out.set(r.id, turns);
   }
-  let links = 0, kept = 0;
+  let links = 0,
+    kept = 0;
   for (const r of records) {
     if (!r || !Array.isArray(r.conversations) || !out.has(r.id)) continue;
     const html = r.conversations.filter((c) => c && c.from === 'gpt' && typeof c.value === 'string').map((c) => c.value);
@@ -81,7 +88,9 @@ try {
     (score.code_langs === 0 || score.lang_exact_pct >= 99.5) &&
     score.escape_artifacts_per_100_turns <= 0.1 &&
     (score.links === 0 || score.links_kept_pct >= 99.5);
-  console.log(`${set}: code blocks byte-exact ${score.code_exact_pct}% (target >= 99.8), languages ${score.lang_exact_pct}% (>= 99.5), added escapes ${score.escape_artifacts_per_100_turns}/100 turns (<= 0.1), links kept ${score.links_kept_pct}% (>= 99.5), turns text-identical ${score.turn_text_match_pct}%: ${ok ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `${set}: code blocks byte-exact ${score.code_exact_pct}% (target >= 99.8), languages ${score.lang_exact_pct}% (>= 99.5), added escapes ${score.escape_artifacts_per_100_turns}/100 turns (<= 0.1), links kept ${score.links_kept_pct}% (>= 99.5), turns text-identical ${score.turn_text_match_pct}%: ${ok ? 'PASS' : 'FAIL'}`,
+  );
   process.exitCode = ok ? 0 : 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -18,7 +18,9 @@ import { parseArgs } from 'node:util';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const project = resolve(here, '..', '..');
-const { values: a } = parseArgs({ options: { root: { type: 'string', default: project }, runs: { type: 'string', default: '3' }, only: { type: 'string' }, out: { type: 'string', default: join(project, 'bench-data', 'html') } } });
+const { values: a } = parseArgs({
+  options: { root: { type: 'string', default: project }, runs: { type: 'string', default: '3' }, only: { type: 'string' }, out: { type: 'string', default: join(project, 'bench-data', 'html') } },
+});
 const root = resolve(a.root);
 const shared = join(project, '..', 'shared');
 const dist = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
@@ -80,8 +82,12 @@ const median = (xs) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
 mkdirSync(a.out, { recursive: true });
 const all = await converters();
 const names = a.only ? a.only.split(',') : Object.keys(all);
-console.log(`${recs.length} records, ${recs.reduce((s, r) => s + r.html.length, 0)} assistant turns, ${(bytes / 1e6).toFixed(2)} MB of HTML; sftforge from ${root}; median of ${a.runs} passes, one thread`);
-console.log('| converter | MB/s wall (median, range) | MB/s of CPU time (median) | code blocks byte-exact | code languages | added escapes / 100 turns | turns matching (whitespace folded) | errors |\n|---|---|---|---|---|---|---|---|');
+console.log(
+  `${recs.length} records, ${recs.reduce((s, r) => s + r.html.length, 0)} assistant turns, ${(bytes / 1e6).toFixed(2)} MB of HTML; sftforge from ${root}; median of ${a.runs} passes, one thread`,
+);
+console.log(
+  '| converter | MB/s wall (median, range) | MB/s of CPU time (median) | code blocks byte-exact | code languages | added escapes / 100 turns | turns matching (whitespace folded) | errors |\n|---|---|---|---|---|---|---|---|',
+);
 // Passes alternate between converters (rotating order), so a change of load hits all of them alike.
 const stats = Object.fromEntries(names.map((n) => [n, { wall: [], cpu: [], outRecs: [], errors: 0 }]));
 for (let run = 0; run < Number(a.runs); run++) {
@@ -117,5 +123,7 @@ for (const name of names) {
   const file = join(a.out, `${name}.json`);
   writeFileSync(file, JSON.stringify(st.outRecs));
   const score = JSON.parse(execFileSync(process.execPath, [join(shared, 'tools', 'score-markdown.mjs'), truthPath, file], { cwd: project, encoding: 'utf8' }).trim());
-  console.log(`| ${name} | ${median(st.wall).toFixed(2)} (${Math.min(...st.wall).toFixed(2)}–${Math.max(...st.wall).toFixed(2)}) | ${median(st.cpu).toFixed(2)} | ${score.code_exact_pct}% | ${score.lang_exact_pct}% | ${score.escape_artifacts_per_100_turns} | ${score.turn_text_match_pct}% | ${st.errors} |`);
+  console.log(
+    `| ${name} | ${median(st.wall).toFixed(2)} (${Math.min(...st.wall).toFixed(2)}–${Math.max(...st.wall).toFixed(2)}) | ${median(st.cpu).toFixed(2)} | ${score.code_exact_pct}% | ${score.lang_exact_pct}% | ${score.escape_artifacts_per_100_turns} | ${score.turn_text_match_pct}% | ${st.errors} |`,
+  );
 }

@@ -14,7 +14,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const { values: a } = parseArgs({ options: { root: { type: 'string', default: resolve(here, '..', '..') }, runs: { type: 'string', default: '3' }, extra: { type: 'string', default: '' } } });
 const root = resolve(a.root);
 const deps = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies ?? {});
-const cmds = readdirSync(join(root, 'dist', 'cli', 'commands')).filter((f) => f.endsWith('.js')).map((f) => `dist/cli/commands/${f}`);
+const cmds = readdirSync(join(root, 'dist', 'cli', 'commands'))
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => `dist/cli/commands/${f}`);
 const internal = ['dist/cli/program.js', 'dist/clean/run-clean.js', 'dist/filter/language.js', 'dist/format/run-tokenize.js', 'dist/stats/mtld.js', ...a.extra.split(',').filter(Boolean)];
 
 const probe = `

@@ -48,7 +48,6 @@ function cleanParsed(conv: Conversation, options: CleanOptions): CleanedItem {
   }
 }
 
-
 function parseOr(text: string): unknown {
   try {
     return JSON.parse(text);

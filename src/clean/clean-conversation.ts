@@ -116,7 +116,8 @@ export function cleanConversation(conv: Conversation, options: CleanOptions = {}
   }
   for (let i = 0; i < turns.length; i++) {
     const want = i % 2 === 0 ? 'user' : 'assistant';
-    if (turns[i]!.role !== want) return bad('wrong_format', `turn ${i + system.length} is ${turns[i]!.role}, expected ${want} (turns must alternate user/assistant after an optional first system turn)`);
+    if (turns[i]!.role !== want)
+      return bad('wrong_format', `turn ${i + system.length} is ${turns[i]!.role}, expected ${want} (turns must alternate user/assistant after an optional first system turn)`);
   }
   if (turns.length < 2) return bad('wrong_format', 'no user→assistant round left');
   const all = [...system, ...turns];

@@ -11,7 +11,12 @@ export interface OptionInfo {
 export function describeOptions(schema: z.ZodType): OptionInfo[] {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonSchema>; required?: string[] };
   const required = new Set(json.required ?? []);
-  return Object.entries(json.properties ?? {}).map(([name, p]) => ({ name, type: typeOf(p), required: required.has(name) && p.default === undefined, ...(p.default !== undefined ? { default: p.default } : {}) }));
+  return Object.entries(json.properties ?? {}).map(([name, p]) => ({
+    name,
+    type: typeOf(p),
+    required: required.has(name) && p.default === undefined,
+    ...(p.default !== undefined ? { default: p.default } : {}),
+  }));
 }
 
 interface JsonSchema {

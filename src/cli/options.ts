@@ -16,7 +16,10 @@ export function floatOption(v: string): number {
 }
 
 export function listOption(v: string): string[] {
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Ctrl-C: let in-flight writes finish and exit cleanly; a second Ctrl-C exits at once. */

@@ -28,4 +28,3 @@ export function buildProgram(): Command {
   pipeline.register(program, buildProgram);
   return program;
 }
-

@@ -1,7 +1,10 @@
 /** Explicit error classes: each says what was wrong, where, and what to do. */
 
 export class SftforgeError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(hint ? `${message}\n  hint: ${hint}` : message);
     this.name = new.target.name;
   }
@@ -12,14 +15,22 @@ export class UsageError extends SftforgeError {}
 
 /** An input file that cannot be read at all (missing, unreadable, unknown format). */
 export class InputError extends SftforgeError {
-  constructor(readonly file: string, message: string, hint?: string) {
+  constructor(
+    readonly file: string,
+    message: string,
+    hint?: string,
+  ) {
     super(`${file}: ${message}`, hint);
   }
 }
 
 /** A config or pipeline file that does not validate. */
 export class ConfigError extends SftforgeError {
-  constructor(readonly file: string, message: string, hint?: string) {
+  constructor(
+    readonly file: string,
+    message: string,
+    hint?: string,
+  ) {
     super(`${file}: ${message}`, hint);
   }
 }
@@ -29,7 +40,12 @@ export class ConfigError extends SftforgeError {
  * open files, a folder gone): not a bug and not the data. One line naming the path and what to do.
  */
 export class EnvironmentError extends SftforgeError {
-  constructor(readonly path: string, readonly code: string, message: string, hint: string) {
+  constructor(
+    readonly path: string,
+    readonly code: string,
+    message: string,
+    hint: string,
+  ) {
     super(message, hint);
   }
 }
@@ -64,6 +80,8 @@ export function describeCrash(err: unknown): string {
   const e = err as { code?: string; name?: string; message?: string };
   const what =
     e?.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'the worker ran out of memory' : e?.name === 'AbortError' || e?.name === 'TimeoutError' ? 'the worker ran past the time limit' : 'the worker failed';
-  const msg = String(e?.message ?? err).split('\n', 1)[0]!.slice(0, 300);
+  const msg = String(e?.message ?? err)
+    .split('\n', 1)[0]!
+    .slice(0, 300);
   return `${what} on this record alone (${e?.code ? `${e.code}: ` : ''}${msg})`;
 }

@@ -2,7 +2,10 @@
  * Progress on stderr: a bar (cli-progress) while a TTY is attached, plain lines every few
  * seconds otherwise (logs, CI), so long runs show life without flooding a log file.
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+
+// Loaded only when a bar is drawn: a quiet or piped run does not pay for it at start-up.
+const load = () => createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
 import type { Report } from './report.js';
 
 export interface Progress {
@@ -23,14 +26,14 @@ export function startProgress(report: Report, opts: { totalBytes?: number; quiet
     };
   };
   if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
+    const bar = new (load().SingleBar)(
       {
         format: `${label} [{bar}] {percentage}% | ETA {eta_formatted} | {records} records | {rps} rec/s | {mbps} MB/s | {rejects} rejects`,
         stream: process.stderr,
         hideCursor: true,
         fps: 5,
       },
-      cliProgress.Presets.shades_classic,
+      load().Presets.shades_classic,
     );
     bar.start(opts.totalBytes || 1, 0, fields());
     let last = 0;

@@ -195,7 +195,14 @@ export async function runBuilt(p: BuiltPipeline, o: RunOptions = {}): Promise<Ru
     if (failed) throw failed.reason;
     if (o.signal?.aborted) throw new InterruptedError();
     progress?.stop();
-    const reports = writers.map(({ node, lineage }) => ({ node, report: writerReport(label, started, lineage.map((k) => stats.get(k)).filter((s): s is StageStats => s !== undefined)) }));
+    const reports = writers.map(({ node, lineage }) => ({
+      node,
+      report: writerReport(
+        label,
+        started,
+        lineage.map((k) => stats.get(k)).filter((s): s is StageStats => s !== undefined),
+      ),
+    }));
     for (const { node, report } of reports) {
       finalReports.set(node.key, report);
       if (node.output?.report) outputs.add(reportFile(node.output.report, report));

@@ -12,10 +12,11 @@ export function toShareGpt(c: Conversation): Record<string, unknown> {
     id: c.id,
     conversations: c.turns.map((t) => ({ from: FROM[t.role] ?? t.role, value: t.content })),
   };
-  if (c.turns.some((t) => t.tool_calls !== undefined)) (out.conversations as Record<string, unknown>[]).forEach((m, i) => {
-    const calls = c.turns[i]!.tool_calls;
-    if (calls !== undefined) m.tool_calls = calls;
-  });
+  if (c.turns.some((t) => t.tool_calls !== undefined))
+    (out.conversations as Record<string, unknown>[]).forEach((m, i) => {
+      const calls = c.turns[i]!.tool_calls;
+      if (calls !== undefined) m.tool_calls = calls;
+    });
   if (c.model !== undefined) out.model = c.model;
   if (c.tools !== undefined) out.tools = c.tools;
   if (c.turns.some((t) => t.weight !== undefined && t.weight !== 1)) out.weights = c.turns.map((t) => t.weight ?? 1);

@@ -56,7 +56,7 @@ export class HashTable64 {
       this.n++;
       return -1;
     }
-    if ((this.n + 1) > (this.mask + 1) * MAX_LOAD) this.grow();
+    if (this.n + 1 > (this.mask + 1) * MAX_LOAD) this.grow();
     const s = this.slots;
     for (let i = mix(hi, lo) & this.mask; ; i = (i + 1) & this.mask) {
       const h = s[i * 3]!;

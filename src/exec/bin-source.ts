@@ -8,7 +8,10 @@ export class BinSource {
   private fileAt = 0;
   private eof = false;
 
-  constructor(readonly path: string, private readonly recordBytes: number) {}
+  constructor(
+    readonly path: string,
+    private readonly recordBytes: number,
+  ) {}
 
   async open(): Promise<this> {
     this.fh = await open(this.path, 'r');
@@ -18,7 +21,8 @@ export class BinSource {
   /** The next record (a copy), or an error when the file has no more. */
   async next(): Promise<Uint8Array> {
     if (this.buf.length - this.at < this.recordBytes) await this.fill();
-    if (this.buf.length - this.at < this.recordBytes) throw new Error(`${this.path}: ended early (record of ${this.recordBytes} bytes expected at byte ${this.fileAt - (this.buf.length - this.at)}): rerun that rank`);
+    if (this.buf.length - this.at < this.recordBytes)
+      throw new Error(`${this.path}: ended early (record of ${this.recordBytes} bytes expected at byte ${this.fileAt - (this.buf.length - this.at)}): rerun that rank`);
     const out = new Uint8Array(this.buf.subarray(this.at, this.at + this.recordBytes));
     this.at += this.recordBytes;
     return out;

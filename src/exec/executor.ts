@@ -163,7 +163,8 @@ async function sumStats(ranks: LoadedRank[], prefix: number): Promise<StageStats
 // A part line: [seq, 0, record] or [seq, 1, reject]. Typed arrays travel as {$ta, d}.
 function encodeItem(it: Item): unknown {
   const src = (it as { source?: SourcePos }).source;
-  if (!src || typeof src.seq !== 'number') throw new SftforgeError('a record reached the end of a rank without its input ordinal', 'this is a bug in a stage that makes new records: it must keep `source` from its input record');
+  if (!src || typeof src.seq !== 'number')
+    throw new SftforgeError('a record reached the end of a rank without its input ordinal', 'this is a bug in a stage that makes new records: it must keep `source` from its input record');
   return [src.seq, isReject(it) ? 1 : 0, it];
 }
 
@@ -195,6 +196,6 @@ async function* joinParts(files: string[]): AsyncGenerator<Item> {
 
 async function* lines(file: string): AsyncGenerator<unknown[]> {
   const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  for await (const line of rl) if (line) yield JSON.parse(line, (_k, v) => (v && typeof v === 'object' && typeof v.$ta === 'string' && TYPED.test(v.$ta) ? new (globalThis as any)[v.$ta](v.d) : v)) as unknown[];
+  for await (const line of rl)
+    if (line) yield JSON.parse(line, (_k, v) => (v && typeof v === 'object' && typeof v.$ta === 'string' && TYPED.test(v.$ta) ? new (globalThis as any)[v.$ta](v.d) : v)) as unknown[];
 }
-

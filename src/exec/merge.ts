@@ -83,7 +83,7 @@ export async function loadJob(path: string, verify = true): Promise<MergedJob> {
     if (m.stage !== first.stage || m.fingerprint !== first.fingerprint || m.count !== first.count) {
       throw new UsageError(
         `rank ${m.index} (${r.markerPath}) ran ${m.stage} with other inputs or options than rank 0 (${first.stage})`,
-        'every rank of a job must run the same command; delete the odd rank\'s marker and parts, and rerun it',
+        "every rank of a job must run the same command; delete the odd rank's marker and parts, and rerun it",
       );
     }
     if (m.index !== ranks.indexOf(r)) throw new SftforgeError(`${r.markerPath} says it is rank ${m.index}`, 'the file was renamed or copied: rerun that rank');

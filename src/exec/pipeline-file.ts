@@ -56,14 +56,16 @@ export async function loadPipelineFile(file: string, set: Record<string, string>
   }
   const root = doc.toJS() as Record<string, unknown> | null;
   if (!root || typeof root !== 'object' || Array.isArray(root)) throw new ConfigError(file, 'a pipeline file is a mapping {name, vars, steps}', 'see pipelines/openchat.yaml');
-  for (const k of Object.keys(root)) if (!['name', 'description', 'vars', 'steps'].includes(k)) throw new ConfigError(at([k]), `unknown key "${k}"`, 'a pipeline file has name, description, vars and steps');
+  for (const k of Object.keys(root))
+    if (!['name', 'description', 'vars', 'steps'].includes(k)) throw new ConfigError(at([k]), `unknown key "${k}"`, 'a pipeline file has name, description, vars and steps');
   const vars: Record<string, string> = {};
   if (root.vars !== undefined) {
     if (typeof root.vars !== 'object' || root.vars === null || Array.isArray(root.vars)) throw new ConfigError(at(['vars']), 'vars: must be a mapping of names to values');
     for (const [k, v] of Object.entries(root.vars)) vars[k] = String(v);
   }
   Object.assign(vars, set);
-  if (!Array.isArray(root.steps) || root.steps.length === 0) throw new ConfigError(at(['steps']), 'steps: must be a non-empty list', 'each step is {stage: NAME, ...options}, {branch: [...]} or {name, run: [subcommand, args...]}');
+  if (!Array.isArray(root.steps) || root.steps.length === 0)
+    throw new ConfigError(at(['steps']), 'steps: must be a non-empty list', 'each step is {stage: NAME, ...options}, {branch: [...]} or {name, run: [subcommand, args...]}');
   const name = typeof root.name === 'string' ? root.name : file.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
   const fill = (v: unknown, path: (string | number)[]): unknown => {
     if (typeof v === 'string') {
@@ -104,7 +106,7 @@ export async function loadPipelineFile(file: string, set: Record<string, string>
         throw new ConfigError(at(['steps', i, 'run']), 'run: must be a list of strings: [subcommand, args...]');
       }
       close();
-      parts.push({ kind: 'command', where: at(['steps', i]), step: { name: label, run: (fill(step.run.map(String), ['steps', i, 'run']) as string[]) } });
+      parts.push({ kind: 'command', where: at(['steps', i]), step: { name: label, run: fill(step.run.map(String), ['steps', i, 'run']) as string[] } });
       continue;
     }
     const clean = Object.fromEntries(Object.entries(step).filter(([k]) => !META.has(k)));
@@ -131,4 +133,3 @@ export function expand(arg: string, vars: Record<string, string>, where: string)
     throw new ConfigError(where, `\${${k}} is not defined`, `define it under vars: or pass --set ${k}=VALUE`);
   });
 }
-

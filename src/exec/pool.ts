@@ -50,12 +50,7 @@ export function defaultWorkers(): number {
   return Math.max(1, typeof availableParallelism === 'function' ? availableParallelism() : cpus().length);
 }
 
-export async function* orderedMap<T, R>(
-  input: AsyncIterable<T>,
-  opts: PoolOptions<T, R>,
-  local: (batch: T[], shared: unknown) => R[],
-  sizeOf: (item: T) => number = () => 1,
-): AsyncGenerator<R> {
+export async function* orderedMap<T, R>(input: AsyncIterable<T>, opts: PoolOptions<T, R>, local: (batch: T[], shared: unknown) => R[], sizeOf: (item: T) => number = () => 1): AsyncGenerator<R> {
   const maxItems = opts.batchItems ?? 256;
   const maxBytes = opts.batchBytes ?? 1 << 20;
   const batches = batchesOf(input, maxItems, maxBytes, sizeOf);

@@ -130,7 +130,6 @@ export function digestJson(v: unknown): string {
   return createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 32);
 }
 
-
 export interface FoundJob {
   /** Path stem the ranks were given (`DIR/clean` for `-o DIR/clean.jsonl`). */
   stem: string;
@@ -156,7 +155,10 @@ export async function findJob(path: string): Promise<FoundJob> {
   const stem = stemOf(path);
   const found = (await markersIn(dirname(stem))).filter((m) => m.stem === stem);
   if (found.length === 0) {
-    throw new SftforgeError(`no rank markers for ${path} (looked for ${stem}.rank-NNNNN-of-NNNNN.done.json)`, 'give the -o path the ranks were run with, or the folder holding their parts; a rank writes its marker only when it finishes');
+    throw new SftforgeError(
+      `no rank markers for ${path} (looked for ${stem}.rank-NNNNN-of-NNNNN.done.json)`,
+      'give the -o path the ranks were run with, or the folder holding their parts; a rank writes its marker only when it finishes',
+    );
   }
   return jobOf(stem, found);
 }
@@ -181,7 +183,10 @@ async function markersIn(dir: string): Promise<FoundMarker[]> {
 function jobOf(stem: string, found: FoundMarker[]): FoundJob {
   const counts = [...new Set(found.map((m) => m.count))];
   if (counts.length > 1) {
-    throw new UsageError(`${stem}: parts of runs with different shard counts (${counts.join(', ')}) are mixed`, 'delete the parts of the old run (the *.rank-*-of-<old count>.* files) and merge again');
+    throw new UsageError(
+      `${stem}: parts of runs with different shard counts (${counts.join(', ')}) are mixed`,
+      'delete the parts of the old run (the *.rank-*-of-<old count>.* files) and merge again',
+    );
   }
   const count = counts[0]!;
   const markers: (string | undefined)[] = new Array(count).fill(undefined);

@@ -56,10 +56,7 @@ export function resolveShard(flags: ShardFlags = {}, env: Env = process.env): Sh
   const count = numShards ?? fromEnv?.count;
   if (count === undefined) {
     const where = from === 'kubernetes' ? `JOB_COMPLETION_INDEX=${env.JOB_COMPLETION_INDEX} (Kubernetes Indexed Job)` : from === 'flags' ? `--shard-index ${index}` : `shard index ${index} (${from})`;
-    throw new UsageError(
-      `${where} is set but the number of shards is not`,
-      'pass --num-shards N, or set SFTFORGE_NUM_SHARDS=N in the environment (for an Indexed Job: the Job\'s completions)',
-    );
+    throw new UsageError(`${where} is set but the number of shards is not`, "pass --num-shards N, or set SFTFORGE_NUM_SHARDS=N in the environment (for an Indexed Job: the Job's completions)");
   }
   return checked({ index, count, from });
 }

@@ -32,10 +32,7 @@ export function blockedWordsFromSpec(spec: string): BlockedWordsOptions {
 }
 
 /** The first blocked word found, with the turn it is in; undefined when the conversation is clean. */
-export function findBlockedWord(
-  conv: Pick<Conversation, 'turns'>,
-  matcher: PhraseMatcher,
-): { word: string; turn: number } | undefined {
+export function findBlockedWord(conv: Pick<Conversation, 'turns'>, matcher: PhraseMatcher): { word: string; turn: number } | undefined {
   for (let i = 0; i < conv.turns.length; i++) {
     const word = matcher.find(conv.turns[i]!.content);
     if (word !== undefined) return { word, turn: i };

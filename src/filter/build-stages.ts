@@ -1,4 +1,3 @@
-
 import type { Stage } from '../core/stage.js';
 import { UsageError } from '../core/errors.js';
 import { exactDedup } from '../dedup/exact.js';

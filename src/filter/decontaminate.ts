@@ -132,7 +132,13 @@ export class ContaminationIndex {
     for (const it of items) for (const x of wordsOf(it.text)) if (CJK.test(x)) cjkWords.add(x);
     if (cjkWords.size === 0) this.segmentIf = () => false;
     else {
-      const probe = new RegExp([...cjkWords].sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).map(escapeRegex).join('|'), 'u');
+      const probe = new RegExp(
+        [...cjkWords]
+          .sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
+          .map(escapeRegex)
+          .join('|'),
+        'u',
+      );
       this.segmentIf = (run) => probe.test(run);
     }
   }

@@ -100,7 +100,12 @@ export function languageSample(conv: Pick<Conversation, 'turns'>, opts: Language
   const min = opts.minLetters ?? 20;
   const max = opts.maxChars ?? 2000;
   const join = (role?: string) =>
-    stripForLanguage(conv.turns.filter((t) => role === undefined || t.role === role).map((t) => t.content).join('\n'));
+    stripForLanguage(
+      conv.turns
+        .filter((t) => role === undefined || t.role === role)
+        .map((t) => t.content)
+        .join('\n'),
+    );
   let text = join('user');
   let basis: 'user' | 'all' = 'user';
   if (letterCount(text) < min) {
@@ -144,7 +149,10 @@ export function filterLanguage(conv: Conversation, opts: LanguageFilterOptions &
 
 /** Parses `--lang en,zh` (or repeated values) into codes, checking they look like ISO 639-1. */
 export function parseLangs(values: string | readonly string[]): string[] {
-  const list = (typeof values === 'string' ? [values] : values).flatMap((v) => v.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const list = (typeof values === 'string' ? [values] : values)
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   if (list.length === 0) throw new UsageError('--lang: no language given', 'give ISO 639-1 codes, e.g. --lang en or --lang en,zh');
   for (const c of list) if (!/^[a-z]{2}$/.test(c)) throw new UsageError(`--lang: "${c}" is not an ISO 639-1 code`, 'use two-letter codes: en, zh, ru, ...');
   return list;

@@ -26,9 +26,7 @@ export function filterModel(conv: Conversation, opts: ModelFilterOptions): Conve
   const got = JSON.stringify(conv.model ?? '');
   return reject({
     reason: 'model_filter',
-    detail: opts.inverse
-      ? `model is ${got}, excluded by --model-inverse`
-      : `model is ${got}, not ${JSON.stringify(opts.model)}`,
+    detail: opts.inverse ? `model is ${got}, excluded by --model-inverse` : `model is ${got}, not ${JSON.stringify(opts.model)}`,
     source: conv.source,
     id: conv.id,
     record: conv,

@@ -27,7 +27,10 @@ export function countTurns(conv: Pick<Conversation, 'turns'>): number {
 }
 
 export function validateTurnsOptions(opts: TurnsFilterOptions): void {
-  for (const [name, v] of [['--min-turns', opts.minTurns], ['--max-turns', opts.maxTurns]] as const) {
+  for (const [name, v] of [
+    ['--min-turns', opts.minTurns],
+    ['--max-turns', opts.maxTurns],
+  ] as const) {
     if (v !== undefined && !(Number.isInteger(v) && v >= 0)) throw new UsageError(`${name} must be a non-negative integer, got ${v}`);
   }
   if (opts.minTurns !== undefined && opts.maxTurns !== undefined && opts.minTurns > opts.maxTurns) {

@@ -79,7 +79,10 @@ export function decodedMatches(decoded: string, expected: string): boolean {
 }
 
 function canon(s: string): string {
-  return s.normalize('NFC').replace(/\u2581/g, ' ').trimStart();
+  return s
+    .normalize('NFC')
+    .replace(/\u2581/g, ' ')
+    .trimStart();
 }
 
 export function decodeFailure(req: DecodeRequest, decoded: string): string {
@@ -107,7 +110,11 @@ export function promptRenderer(template: ChatTemplate, sample?: readonly Turn[])
   const slow = (t: readonly Turn[]) => template.render(t, { addGenerationPrompt: true }).text;
   const pick = (): ((t: readonly Turn[]) => string) => {
     if (!(template instanceof HfChatTemplate) || !sample) return slow;
-    const fast = (t: readonly Turn[]) => template.renderText(t.map((x) => ({ role: x.role, content: x.content })), true);
+    const fast = (t: readonly Turn[]) =>
+      template.renderText(
+        t.map((x) => ({ role: x.role, content: x.content })),
+        true,
+      );
     try {
       const probe = sample.slice(0, Math.max(1, sample.length - 1));
       return fast(probe) === slow(probe) && template.renderText(sample, false) === template.render(sample).text ? fast : slow;
@@ -156,7 +163,10 @@ export function checkPromptPrefix(promptText: PromptText, turns: readonly Turn[]
     if (!r.text.startsWith(prompt)) {
       let i = 0;
       while (i < prompt.length && prompt[i] === r.text[i]) i++;
-      return { gaps, failure: `assistant turn ${span.turn}: the generation prompt is not a prefix of the conversation (differs at character ${i}: ${show(prompt.slice(i))} vs ${show(r.text.slice(i))})` };
+      return {
+        gaps,
+        failure: `assistant turn ${span.turn}: the generation prompt is not a prefix of the conversation (differs at character ${i}: ${show(prompt.slice(i))} vs ${show(r.text.slice(i))})`,
+      };
     }
     if (generationBlocks) continue;
     if (prompt.length > span.start) {

@@ -21,11 +21,7 @@ export async function encodeRendered(backend: Backend, scanner: SpecialScanner, 
     if (!p) queues.full.push(items[i]!.text);
     else for (const pc of p) if (pc.kind === 'text') queues[pc.variant].push(items[i]!.text.slice(pc.start, pc.end));
   }
-  const [full, plain, noPrefix] = await Promise.all([
-    backend.encodeBatch(queues.full, 'full'),
-    backend.encodeBatch(queues.plain, 'plain'),
-    backend.encodeBatch(queues.plainNoPrefix, 'plainNoPrefix'),
-  ]);
+  const [full, plain, noPrefix] = await Promise.all([backend.encodeBatch(queues.full, 'full'), backend.encodeBatch(queues.plain, 'plain'), backend.encodeBatch(queues.plainNoPrefix, 'plainNoPrefix')]);
   const next: Record<Variant, { list: Encoding[]; at: number }> = {
     full: { list: full, at: 0 },
     plain: { list: plain, at: 0 },

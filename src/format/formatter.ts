@@ -71,7 +71,10 @@ export class Formatter {
       if ('reject' in r) items[i] = r;
       else work.push({ i, w: { turns: c.turns, rendered: r, tools: c.tools?.length ? c.tools : undefined } });
     });
-    const analyses = await this.analyze(work.map((x) => x.w), count);
+    const analyses = await this.analyze(
+      work.map((x) => x.w),
+      count,
+    );
     const toSplit: { i: number; w: Work; a: Analysis }[] = [];
     work.forEach(({ i, w }, k) => {
       const a = analyses[k]!;
@@ -85,7 +88,10 @@ export class Formatter {
       else toSplit.push({ i, w, a });
     });
     if (toSplit.length) {
-      const done = await this.split(toSplit.map((x) => ({ c: convs[x.i]!, w: x.w, a: x.a })), count);
+      const done = await this.split(
+        toSplit.map((x) => ({ c: convs[x.i]!, w: x.w, a: x.a })),
+        count,
+      );
       toSplit.forEach((x, k) => (items[x.i] = done[k]));
     }
     return { items: items as FormatItem[], counters };
@@ -119,7 +125,15 @@ export class Formatter {
   private truncated(c: Conversation, a: Analysis, count: (k: string, n?: number) => void): FormatItem {
     const t = truncateRow(a, this.o.maxLen);
     if (t.trained === 0) {
-      return { reject: reject({ reason: 'no_trained_tokens', detail: `${a.ids.length} tokens truncated to --max-len ${this.o.maxLen}: no reply starts before the cut`, source: c.source, id: c.id, record: c }) };
+      return {
+        reject: reject({
+          reason: 'no_trained_tokens',
+          detail: `${a.ids.length} tokens truncated to --max-len ${this.o.maxLen}: no reply starts before the cut`,
+          source: c.source,
+          id: c.id,
+          record: c,
+        }),
+      };
     }
     count('rows_truncated');
     count('trained_tokens_lost', t.lost);
@@ -130,15 +144,26 @@ export class Formatter {
   private async analyze(work: readonly Work[], count: (k: string, n?: number) => void): Promise<Analysis[]> {
     let encs;
     try {
-      encs = await encodeRendered(this.tok.backend, this.scanner, work.map((w) => w.rendered), {
-        mode: this.o.tokenize,
-        prefixesEveryPiece: this.tok.spec.prefixesEveryPiece,
-        forcePieces: this.o.forcePieces,
-      });
+      encs = await encodeRendered(
+        this.tok.backend,
+        this.scanner,
+        work.map((w) => w.rendered),
+        {
+          mode: this.o.tokenize,
+          prefixesEveryPiece: this.tok.spec.prefixesEveryPiece,
+          forcePieces: this.o.forcePieces,
+        },
+      );
     } catch (e) {
       // The JS backend aligns offsets per text; one unalignable sample must not sink the batch.
       if (!(e instanceof OffsetAlignError) || work.length === 1) throw e;
-      return Promise.all(work.map((w) => this.analyze([w], count).then((r) => r[0]!).catch((err) => this.alignFailure(err))));
+      return Promise.all(
+        work.map((w) =>
+          this.analyze([w], count)
+            .then((r) => r[0]!)
+            .catch((err) => this.alignFailure(err)),
+        ),
+      );
     }
     const out: Analysis[] = [];
     const requests: { k: number; req: DecodeRequest }[] = [];
@@ -247,7 +272,9 @@ export class Formatter {
       rows.push(this.row(`${c.id}_${k}`, row, count));
     });
     if (rows.length === 0) {
-      return { reject: reject({ reason: 'no_trained_tokens', detail: `split into ${segs.length} segments of --max-len ${this.o.maxLen}, none with a trained token`, source: c.source, id: c.id, record: c }) };
+      return {
+        reject: reject({ reason: 'no_trained_tokens', detail: `split into ${segs.length} segments of --max-len ${this.o.maxLen}, none with a trained token`, source: c.source, id: c.id, record: c }),
+      };
     }
     count('conversations_split');
     return { rows };

@@ -45,7 +45,10 @@ export class PackSpill {
   /** Sequences whose first token was trained: its label is dropped when packed (see above). */
   firstLabelsMasked = 0;
 
-  constructor(readonly path: string, private readonly weights: boolean) {}
+  constructor(
+    readonly path: string,
+    private readonly weights: boolean,
+  ) {}
 
   async open(): Promise<this> {
     this.fh = await open(this.path, 'w+');

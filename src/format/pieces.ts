@@ -18,9 +18,7 @@ import type { Rendered, Span } from './templates/types.js';
 import type { Variant } from './tokenizer/backend.js';
 import { type AddedTokenJson, escapeRe } from './tokenizer/spec.js';
 
-export type Piece =
-  | { kind: 'special'; start: number; end: number; id: number }
-  | { kind: 'text'; start: number; end: number; variant: Variant };
+export type Piece = { kind: 'special'; start: number; end: number; id: number } | { kind: 'text'; start: number; end: number; variant: Variant };
 
 export interface PiecePlan {
   /** null: encode the whole text with the full tokenizer. */
@@ -45,7 +43,10 @@ export class SpecialScanner {
   private readonly endRe: RegExp | null;
   private readonly longest: number;
   constructor(readonly specials: ReadonlyMap<string, AddedTokenJson>) {
-    const alts = [...specials.keys()].filter(Boolean).sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).map(escapeRe);
+    const alts = [...specials.keys()]
+      .filter(Boolean)
+      .sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
+      .map(escapeRe);
     this.re = alts.length ? new RegExp(alts.join('|'), 'g') : null;
     this.endRe = alts.length ? new RegExp(`(?:${alts.join('|')})$`) : null;
     this.longest = Math.max(0, ...[...specials.keys()].map((k) => k.length));

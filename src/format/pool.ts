@@ -75,9 +75,7 @@ export async function* orderedBatches<T, R>(batches: AsyncIterable<T[]>, o: Batc
   // Loaded only for worker threads: the usual single-thread run does not pay for it at start.
   const { Piscina } = await import('piscina');
   const pool = new Piscina({ filename: isAbsolute(module) ? module : workerFile(module), name, minThreads: o.workers, maxThreads: o.workers, idleTimeout: 1000 });
-  const run = isolated(
-    (b) => pool.run({ batch: b, shared: o.shared }, { name, ...(o.taskTimeoutMs !== undefined && { signal: AbortSignal.timeout(o.taskTimeoutMs) }) }) as Promise<R>,
-  );
+  const run = isolated((b) => pool.run({ batch: b, shared: o.shared }, { name, ...(o.taskTimeoutMs !== undefined && { signal: AbortSignal.timeout(o.taskTimeoutMs) }) }) as Promise<R>);
   const window: Promise<R>[] = [];
   try {
     for await (const b of batches) {

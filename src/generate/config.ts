@@ -28,7 +28,10 @@ const model = z
   .object({
     base_url: z.string().url().optional(),
     model: z.string().min(1).optional(),
-    api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+    api_key_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+      .optional(),
     temperature: z.number().min(0).max(2).optional(),
     top_p: z.number().gt(0).max(1).optional(),
     max_tokens: z.number().int().positive().optional(),
@@ -63,7 +66,10 @@ export const generateConfigSchema = z
     models: z.object({ user: model, assistant: model, openings: model.default({}) }).strict(),
     prices: z.record(z.string(), priceSchema).default({}),
     request: requestSchema.prefault({}),
-    regenerate: z.object({ max_attempts: z.number().int().min(1).max(20).default(3) }).strict().prefault({}),
+    regenerate: z
+      .object({ max_attempts: z.number().int().min(1).max(20).default(3) })
+      .strict()
+      .prefault({}),
     sector_weights: z
       .object({ world: z.number().min(0), creation: z.number().min(0), assistance: z.number().min(0) })
       .strict()

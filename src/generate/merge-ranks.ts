@@ -37,7 +37,10 @@ export async function mergeGenerate(ranks: readonly LoadedRank[], o: MergeGenera
   const out = await new LineWriter(o.output).open();
   try {
     let prev = -1;
-    for await (const { item } of kwayMerge(ranks.map((r) => keyed(r.file('part'))), (l) => l.key)) {
+    for await (const { item } of kwayMerge(
+      ranks.map((r) => keyed(r.file('part'))),
+      (l) => l.key,
+    )) {
       if (item.key === prev) throw new SftforgeError(`two ranks wrote the same dialogue (key ${item.key})`, 'the ranks ran with different --num-shards: rerun the job');
       prev = item.key;
       await out.write(item.text);

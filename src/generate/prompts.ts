@@ -15,12 +15,18 @@ export function fill(template: string, vars: Record<string, string | number>): s
  * the caller drops the last item (it may be partial).
  */
 export function parseList(text: string): string[] {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const marked = lines.filter((l) => /^(\d+[.)]|[-*•])\s+/.test(l));
   const picked = marked.length > 0 ? marked : lines;
   const out: string[] = [];
   for (const l of picked) {
-    let s = l.replace(/^(\d+[.)]|[-*•])\s+/, '').replace(/\*\*/g, '').trim();
+    let s = l
+      .replace(/^(\d+[.)]|[-*•])\s+/, '')
+      .replace(/\*\*/g, '')
+      .trim();
     if (/^["“].*["”]$/.test(s)) s = s.slice(1, -1).trim();
     if (s.length >= 3 && !/:$/.test(s)) out.push(s);
   }

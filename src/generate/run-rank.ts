@@ -45,7 +45,10 @@ async function generateFingerprint(o: GenerateOptions): Promise<string> {
 /** Runs this rank; undefined when its marker says it already finished. */
 export async function runGenerateRank(o: GenerateOptions, shard: ShardSpec): Promise<GenerateResult | undefined> {
   if (o.openingsOnly) {
-    throw new UsageError(`--openings-only builds the openings once for the whole job, but this process is ${describeShard(shard)}`, 'run it once without --num-shards (SFTFORGE_SHARDING=off inside an array job), then every rank with --openings OUT.openings.jsonl');
+    throw new UsageError(
+      `--openings-only builds the openings once for the whole job, but this process is ${describeShard(shard)}`,
+      'run it once without --num-shards (SFTFORGE_SHARDING=off inside an array job), then every rank with --openings OUT.openings.jsonl',
+    );
   }
   if (!o.openings) {
     throw new UsageError(

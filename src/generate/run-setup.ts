@@ -78,7 +78,6 @@ export async function fingerprint(cfg: GenerateConfig, o: GenerateOptions, model
   return { fp: digest(JSON.stringify(about)), about };
 }
 
-
 /** The config with the command line's request overrides (the caller's object is not changed). */
 export function effectiveConfig(o: GenerateOptions): GenerateConfig {
   const loaded = o.config ?? loadGenerateConfig(o.configPath ?? DEFAULT_CONFIG_PATH);

@@ -102,7 +102,17 @@ export async function runGenerate(o: GenerateOptions): Promise<GenerateResult> {
     if (!openingsFile) {
       const want = sectors.reduce((n, s) => n + counts[s]! + Math.ceil(counts[s]! * cfg.openings_spare), 0);
       progress.phase('openings', want, () => sectors.reduce((n, s) => n + (report.counters.get(`openings_${s}`) ?? 0), 0));
-      const seeds = new SeedRunner({ client, journal, state: resume.seeds, report, runSeed: o.seed, concurrency: o.concurrency, maxAttempts: cfg.regenerate.max_attempts, signal: o.hardSignal, shouldStop: stopped });
+      const seeds = new SeedRunner({
+        client,
+        journal,
+        state: resume.seeds,
+        report,
+        runSeed: o.seed,
+        concurrency: o.concurrency,
+        maxAttempts: cfg.regenerate.max_attempts,
+        signal: o.hardSignal,
+        shouldStop: stopped,
+      });
       await makeOpenings(o, cfg, sectors, counts, seeds, report, paths.openings);
       openingsFile = paths.openings;
     }

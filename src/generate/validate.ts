@@ -4,12 +4,7 @@
  */
 import type { GenerateConfig } from './config.js';
 
-export type TurnRejectReason =
-  | 'empty_reply'
-  | 'truncated_reply'
-  | 'politeness_only'
-  | 'user_answers_like_assistant'
-  | 'assistant_refusal';
+export type TurnRejectReason = 'empty_reply' | 'truncated_reply' | 'politeness_only' | 'user_answers_like_assistant' | 'assistant_refusal';
 
 export interface CompiledRules {
   politeness: { phrases: string[]; filler: Set<string> };

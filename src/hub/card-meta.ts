@@ -63,9 +63,7 @@ export function cardMeta(m: CardMetaInput): Record<string, unknown> {
 export function languagesFromStats(stats?: Record<string, unknown>): string[] | undefined {
   const raw = stats?.languages ?? stats?.language;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
-  const entries = Object.entries(raw as Record<string, unknown>).filter(
-    (e): e is [string, number] => typeof e[1] === 'number' && /^[a-z]{2,3}$/.test(e[0]),
-  );
+  const entries = Object.entries(raw as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number' && /^[a-z]{2,3}$/.test(e[0]));
   const total = entries.reduce((s, [, v]) => s + v, 0);
   if (total <= 0) return undefined;
   // A language under 5% of the records is noise for a card's `language` list.

@@ -32,7 +32,7 @@ const COLUMN_DOCS: Record<string, string> = {
   seq_lengths: 'lengths of the sequences packed in the row (TRL reads it for padding-free training)',
   seq_lens: 'lengths of the sequences packed in the row',
   attention_mask: 'all ones (no padding is stored); packed rows are separated by position_ids / seq_lengths',
-  assistant_masks: '1 where the token is trained (label ≠ -100), as transformers\' return_assistant_tokens_mask',
+  assistant_masks: "1 where the token is trained (label ≠ -100), as transformers' return_assistant_tokens_mask",
   seq_ids: 'ids of the conversations packed in the row',
 };
 
@@ -57,9 +57,10 @@ export function buildProse(p: CardProseInput, level = 1): string {
 }
 
 function intro(p: CardProseInput): string {
-  const what = p.kind === 'tokenized'
-    ? `Tokenized supervised fine-tuning data (${fmtInt(p.rows)} rows in ${p.files} ${p.format === 'parquet' ? 'Parquet' : 'Arrow'} file${p.files === 1 ? '' : 's'})`
-    : `Chat conversations for supervised fine-tuning (${fmtInt(p.rows)} records, JSON lines)`;
+  const what =
+    p.kind === 'tokenized'
+      ? `Tokenized supervised fine-tuning data (${fmtInt(p.rows)} rows in ${p.files} ${p.format === 'parquet' ? 'Parquet' : 'Arrow'} file${p.files === 1 ? '' : 's'})`
+      : `Chat conversations for supervised fine-tuning (${fmtInt(p.rows)} records, JSON lines)`;
   return `${what}, built with sftforge. Load it with:`;
 }
 
@@ -102,8 +103,19 @@ function rejectsMarkdown(report?: RunReport): string {
     const total = rejects.reduce((s, [, n]) => s + n, 0);
     parts.push(table(['reason', 'records'], [...rejects.map(([k, n]) => [`\`${k}\``, fmtInt(n)]), ['**total**', fmtInt(total)]]));
   }
-  const repairs = Object.entries(report?.repairs ?? {}).filter(([, n]) => n > 0).sort((a, b) => a[0].localeCompare(b[0]));
-  if (repairs.length) parts.push('', 'Repairs made on records that were kept:', '', table(['repair', 'records'], repairs.map(([k, n]) => [`\`${k}\``, fmtInt(n)])));
+  const repairs = Object.entries(report?.repairs ?? {})
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => a[0].localeCompare(b[0]));
+  if (repairs.length)
+    parts.push(
+      '',
+      'Repairs made on records that were kept:',
+      '',
+      table(
+        ['repair', 'records'],
+        repairs.map(([k, n]) => [`\`${k}\``, fmtInt(n)]),
+      ),
+    );
   return parts.join('\n');
 }
 

@@ -81,7 +81,9 @@ export function sampleMarkdown(row: Record<string, unknown>, decode?: (ids: numb
   const lines = [
     `Row \`${String(row.id ?? 0)}\`: ${tr.total} tokens${shown < tr.total ? ` (the first ${shown} shown)` : ''}, ` +
       `${trained} of the shown ones trained. ${decoded ? 'Text' : 'Token ids'} inside ${TRAINED_OPEN} ${TRAINED_CLOSE} ${decoded ? 'is' : 'are'} trained ` +
-      '(label ≠ -100' + ('loss_weights' in row ? ', loss weight > 0' : '') + '); the rest is context only.',
+      '(label ≠ -100' +
+      ('loss_weights' in row ? ', loss weight > 0' : '') +
+      '); the rest is context only.',
   ];
   const segs = numbers(row.seq_lengths ?? row.seq_lens);
   if (segs && segs.length > 1) lines.push('', `This row packs ${segs.length} sequences of ${segs.join(', ')} tokens.`);

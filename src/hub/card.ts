@@ -47,9 +47,7 @@ export function buildDatasetCard(input: DatasetCardInput): string {
   const user = splitFrontMatter(input.userCard, input.userCardPath ?? '--card');
   const meta = { ...ours, ...user.meta };
   const theirs = user.body.trim();
-  const prose = theirs
-    ? `${theirs}\n\n## ${GENERATED_HEADING}\n\n${buildProse(input, 2)}`
-    : buildProse(input, 1);
+  const prose = theirs ? `${theirs}\n\n## ${GENERATED_HEADING}\n\n${buildProse(input, 2)}` : buildProse(input, 1);
   return `${frontMatter(meta)}\n${prose}\n${CARD_MARKER}\n`;
 }
 

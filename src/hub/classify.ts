@@ -5,16 +5,7 @@
  */
 import { HubApiError } from '@huggingface/hub';
 import { SftforgeError } from '../core/errors.js';
-import {
-  HubError,
-  HubResponseError,
-  HubUnreachableError,
-  RepoAccessError,
-  RepoNameError,
-  TokenRefusedError,
-  UploadInterruptedError,
-  scrubSecret,
-} from './errors.js';
+import { HubError, HubResponseError, HubUnreachableError, RepoAccessError, RepoNameError, TokenRefusedError, UploadInterruptedError, scrubSecret } from './errors.js';
 
 export interface ErrorContext {
   repo: string;
@@ -66,7 +57,12 @@ export function classifyError(e: unknown, ctx: ErrorContext): SftforgeError {
 
 function fromApiError(e: HubApiError, ctx: ErrorContext, s: (t: string) => string): SftforgeError {
   // The library appends ". URL: ..." to the server's message; keep only what the server said.
-  const said = s(e.message.replace(/\.\s*URL: .*$/s, '').trim().replace(/\s*\n\s*/g, ' '));
+  const said = s(
+    e.message
+      .replace(/\.\s*URL: .*$/s, '')
+      .trim()
+      .replace(/\s*\n\s*/g, ' '),
+  );
   const status = e.statusCode;
   if (status === 401) {
     return new TokenRefusedError(`the Hub at ${ctx.hubUrl} refused the token (401: ${said}): set HF_TOKEN or --token-file to a valid token from https://huggingface.co/settings/tokens`);
@@ -99,12 +95,7 @@ export function checkRepoId(repo: string): void {
   const parts = repo.split('/');
   const part = /^\w[\w.-]*$/;
   const bad =
-    parts.length !== 2 ||
-    parts.some((p) => !part.test(p) || p.endsWith('.') || p.endsWith('-')) ||
-    repo.includes('--') ||
-    repo.includes('..') ||
-    repo.endsWith('.git') ||
-    parts[1]!.length > 96;
+    parts.length !== 2 || parts.some((p) => !part.test(p) || p.endsWith('.') || p.endsWith('-')) || repo.includes('--') || repo.includes('..') || repo.endsWith('.git') || parts[1]!.length > 96;
   if (bad) {
     throw new RepoNameError(
       `--repo "${repo}" is not a valid dataset id: write NAMESPACE/NAME with letters, digits, "-", "_" and "." (no "--" or "..", not ending in .git, name at most 96 characters)`,

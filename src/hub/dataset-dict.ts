@@ -50,7 +50,7 @@ const pad5 = (i: number) => String(i).padStart(5, '0');
 
 export async function inspectDatasetDict(dir: string, hash: boolean): Promise<LocalDataset | undefined> {
   const dictPath = join(dir, DATASET_DICT);
-  const splits = (await json(dictPath) as { splits?: unknown }).splits;
+  const splits = ((await json(dictPath)) as { splits?: unknown }).splits;
   if (!Array.isArray(splits) || splits.length === 0 || !splits.every((s) => typeof s === 'string' && /^\w+$/.test(s))) {
     throw new NotADatasetError(dictPath, 'has no "splits" list of split names (letters, digits, _)');
   }
@@ -81,7 +81,12 @@ export async function inspectDatasetDict(dir: string, hash: boolean): Promise<Lo
     }
     infos.push({ name: split, path: `data/${split}-*.arrow`, rows, numBytes: bytes });
     const m = join(sdir, 'sftforge.json');
-    if (await stat(m).then(() => true, () => false)) {
+    if (
+      await stat(m).then(
+        () => true,
+        () => false,
+      )
+    ) {
       const r = ManifestSchema.safeParse(await json(m));
       if (r.success) {
         manifest ??= r.data;

@@ -22,7 +22,13 @@ async function findTokenizerJson(name: string, baseDir: string): Promise<string 
     if (st?.isFile() && c.endsWith('.json')) return c;
     if (st?.isDirectory()) {
       const f = join(c, 'tokenizer.json');
-      if (await stat(f).then((s) => s.isFile(), () => false)) return f;
+      if (
+        await stat(f).then(
+          (s) => s.isFile(),
+          () => false,
+        )
+      )
+        return f;
     }
   }
   return undefined;
@@ -35,7 +41,10 @@ export async function loadDecoder(name: string | undefined, baseDir: string): Pr
     if (!file) return undefined;
     const json = JSON.parse(await readFile(file, 'utf8')) as object;
     const configPath = join(dirname(file), 'tokenizer_config.json');
-    const config = await readFile(configPath, 'utf8').then((t) => JSON.parse(t) as object, () => ({}));
+    const config = await readFile(configPath, 'utf8').then(
+      (t) => JSON.parse(t) as object,
+      () => ({}),
+    );
     const tok = new Tokenizer(json, config);
     return (ids) => tok.decode(ids, { skip_special_tokens: false });
   } catch {

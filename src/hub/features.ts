@@ -8,11 +8,7 @@
 import { DataType, type Field, type Schema, Type } from 'apache-arrow';
 
 export type YamlFeature = { name: string } & YamlType;
-export type YamlType =
-  | { dtype: string }
-  | { list: string | YamlType; length?: number }
-  | { large_list: string | YamlType }
-  | { struct: YamlFeature[] };
+export type YamlType = { dtype: string } | { list: string | YamlType; length?: number } | { large_list: string | YamlType } | { struct: YamlFeature[] };
 
 export class UnsupportedFeatureError extends Error {}
 

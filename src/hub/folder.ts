@@ -77,9 +77,10 @@ async function locate(path: string, hash: boolean): Promise<LocalDataset | undef
   if (withReport.length > 1) {
     throw new NotADatasetError(path, `holds several JSONL outputs (${withReport.join(', ')}); pass the one to push, e.g. ${join(path, withReport[0]!)}`);
   }
-  const why = names.includes('dataset_info.json') || names.includes('state.json')
-    ? `has no ${MANIFEST}: it looks like a datasets folder that sftforge did not write`
-    : `has no ${MANIFEST} and no .jsonl with a .report.json`;
+  const why =
+    names.includes('dataset_info.json') || names.includes('state.json')
+      ? `has no ${MANIFEST}: it looks like a datasets folder that sftforge did not write`
+      : `has no ${MANIFEST} and no .jsonl with a .report.json`;
   throw new NotADatasetError(path, `${why}; push takes the output folder of \`sftforge tokenize\` or a cleaned/generated .jsonl with its report`);
 }
 
@@ -256,7 +257,10 @@ function reportName(jsonlName: string): string {
 }
 
 async function exists(p: string): Promise<boolean> {
-  return stat(p).then(() => true, () => false);
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 function pad5(i: number): string {

@@ -54,7 +54,17 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 export function describeIssues(err: z.ZodError): string {
   return err.issues
     .slice(0, 3)
-    .map((i) => `${i.path.length ? i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') + ': ' : ''}${i.message}`)
+    .map(
+      (i) =>
+        `${
+          i.path.length
+            ? i.path
+                .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+                .join('')
+                .replace(/^\./, '') + ': '
+            : ''
+        }${i.message}`,
+    )
     .join('; ');
 }
 

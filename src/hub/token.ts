@@ -35,7 +35,10 @@ export async function findToken(src: TokenSource = {}): Promise<string | undefin
       const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
       throw new NoTokenError(`--token-file ${src.tokenFile}: cannot read it (${code}); give a file that holds your Hub token`);
     }
-    const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0);
+    const line = text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .find((l) => l.length > 0);
     if (!line) throw new NoTokenError(`--token-file ${src.tokenFile}: the file is empty; put your Hub token on its first line`);
     return line;
   }
@@ -44,7 +47,10 @@ export async function findToken(src: TokenSource = {}): Promise<string | undefin
   if (t) return t;
   // The token `huggingface-cli login` saved; a missing or unreadable file is simply no token.
   const saved = await readFile(savedTokenPath(env), 'utf8').catch(() => '');
-  const line = saved.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0);
+  const line = saved
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l.length > 0);
   return line || undefined;
 }
 
@@ -63,8 +69,6 @@ export async function requireToken(src: TokenSource = {}): Promise<string> {
 /** Hub user tokens start with hf_ (the client library refuses others with a less helpful message). */
 export function checkTokenShape(token: string, where: string): void {
   if (!/^hf_[A-Za-z0-9_-]+$/.test(token)) {
-    throw new TokenRefusedError(
-      `${where} does not hold a Hugging Face token (tokens start with "hf_" and have no spaces); copy it again from https://huggingface.co/settings/tokens`,
-    );
+    throw new TokenRefusedError(`${where} does not hold a Hugging Face token (tokens start with "hf_" and have no spaces); copy it again from https://huggingface.co/settings/tokens`);
   }
 }

@@ -10,7 +10,7 @@ import { headText } from './jsonl.js';
 import { DEFAULT_READ_LIMITS } from './limits.js';
 
 export type ArrayEvent =
-  | { kind: 'element'; index: number; text: string; /** Byte offset in the (decompressed) stream. */ offset: number; invalidUtf8?: true }
+  | { kind: 'element'; index: number; text: string /** Byte offset in the (decompressed) stream. */; offset: number; invalidUtf8?: true }
   /** An element over maxElementBytes or nested deeper than maxDepth: only its head was held. */
   | { kind: 'too_large'; index: number; offset: number; bytes: number; depth: number; head: string }
   | { kind: 'too_deep'; index: number; offset: number; bytes: number; depth: number; head: string }
@@ -19,7 +19,13 @@ export type ArrayEvent =
   /** Not an array at all, or bytes after the closing bracket. */
   | { kind: 'error'; index: number; detail: string; text?: string };
 
-const QUOTE = 0x22, BACKSLASH = 0x5c, LBRACE = 0x7b, RBRACE = 0x7d, LBRACK = 0x5b, RBRACK = 0x5d, COMMA = 0x2c;
+const QUOTE = 0x22,
+  BACKSLASH = 0x5c,
+  LBRACE = 0x7b,
+  RBRACE = 0x7d,
+  LBRACK = 0x5b,
+  RBRACK = 0x5d,
+  COMMA = 0x2c;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;

@@ -10,7 +10,7 @@ import { DEFAULT_READ_LIMITS } from './limits.js';
 import { cutUtf8 } from './safe-json.js';
 
 export type LineEvent =
-  | { kind: 'line'; line: number; text: string; /** Byte offset of the line in the (decompressed) stream. */ offset: number; invalidUtf8?: true }
+  | { kind: 'line'; line: number; text: string /** Byte offset of the line in the (decompressed) stream. */; offset: number; invalidUtf8?: true }
   | { kind: 'too_large'; line: number; offset: number; bytes: number; head: string }
   | { kind: 'truncated'; line: number; detail: string };
 

@@ -46,7 +46,14 @@ export interface JsonShape {
   id?: string;
 }
 
-const QUOTE = 0x22, BACKSLASH = 0x5c, LBRACE = 0x7b, RBRACE = 0x7d, LBRACK = 0x5b, RBRACK = 0x5d, COMMA = 0x2c, COLON = 0x3a;
+const QUOTE = 0x22,
+  BACKSLASH = 0x5c,
+  LBRACE = 0x7b,
+  RBRACE = 0x7d,
+  LBRACK = 0x5b,
+  RBRACK = 0x5d,
+  COMMA = 0x2c,
+  COLON = 0x3a;
 
 /**
  * One pass over a record's JSON text, without recursion and without parsing it: its nesting

@@ -54,7 +54,13 @@ export class Llm {
     private readonly shared: LlmShared,
   ) {
     // The client is keyed by the generator's roles; every role here is this one endpoint.
-    this.client = new ChatClient({ endpoints: { user: endpoint, assistant: endpoint, openings: endpoint }, request: shared.request, limiter: shared.limiter, budget: shared.budget, report: shared.report });
+    this.client = new ChatClient({
+      endpoints: { user: endpoint, assistant: endpoint, openings: endpoint },
+      request: shared.request,
+      limiter: shared.limiter,
+      budget: shared.budget,
+      report: shared.report,
+    });
   }
 
   /** The reply to `messages` with `seed`: from the journal when paid for before, else requested once. */

@@ -34,7 +34,10 @@ export const serverFields = {
 export const judgeFields = {
   protocol: z.enum(['autoj', 'mtbench', 'custom']).default('autoj'),
   /** Key in record.scores (default: the protocol's name). */
-  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -').optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -')
+    .optional(),
   ...serverFields,
   /** custom: prompt template file with {query}, {question}, {history}, {response}. */
   template: z.string().min(1).optional(),
@@ -59,10 +62,7 @@ export const runFields = {
   concurrency: z.number().int().min(1).max(4096).default(8),
   rpm: z.number().positive().optional(),
   tpm: z.number().positive().optional(),
-  budget: z
-    .object({ max_requests: z.number().int().positive().optional(), max_tokens: z.number().int().positive().optional(), max_cost: z.number().positive().optional() })
-    .strict()
-    .optional(),
+  budget: z.object({ max_requests: z.number().int().positive().optional(), max_tokens: z.number().int().positive().optional(), max_cost: z.number().positive().optional() }).strict().optional(),
   /** USD per million tokens by model, for max_cost and the report's cost. */
   prices: z.record(z.string(), priceSchema).default({}),
   request: requestSchema.prefault({}),
@@ -87,7 +87,8 @@ export function checkRegex(src: string | undefined, what: string, label: string)
 export function protocolOf(o: JudgeFields, cwd: string, label: string, pairwise: boolean): Protocol {
   if (o.protocol === 'autoj') return autoj;
   if (o.protocol === 'mtbench') return mtbench;
-  if (!o.template || !o.score_regex) throw new UsageError(`${label}protocol custom needs template and score_regex`, 'template: a file with {query} (or {question}, {history}) and {response}; score_regex: e.g. "Score: (\\\\d+)"');
+  if (!o.template || !o.score_regex)
+    throw new UsageError(`${label}protocol custom needs template and score_regex`, 'template: a file with {query} (or {question}, {history}) and {response}; score_regex: e.g. "Score: (\\\\d+)"');
   const read = (p: string) => {
     try {
       return readFileSync(resolve(cwd, p), 'utf8');
@@ -99,7 +100,11 @@ export function protocolOf(o: JudgeFields, cwd: string, label: string, pairwise:
   checkTemplate(template, ['query', 'question', 'history', 'response'], o.template);
   const c = { template, scoreRegex: checkRegex(o.score_regex, 'score_regex', label)!, pick: o.pick, system: o.system } as Parameters<typeof customProtocol>[0];
   if (pairwise) {
-    if (!o.pair_template || !o.pair_regex) throw new UsageError(`${label}pairwise with protocol custom needs pair_template and pair_regex`, 'pair_template uses {response_a} and {response_b}; pair_regex group 1 is A, B or C (or 1, 2, tie)');
+    if (!o.pair_template || !o.pair_regex)
+      throw new UsageError(
+        `${label}pairwise with protocol custom needs pair_template and pair_regex`,
+        'pair_template uses {response_a} and {response_b}; pair_regex group 1 is A, B or C (or 1, 2, tie)',
+      );
     c.pairTemplate = read(o.pair_template);
     checkTemplate(c.pairTemplate, ['query', 'question', 'history', 'response_a', 'response_b'], o.pair_template);
     c.pairRegex = checkRegex(o.pair_regex, 'pair_regex', label);
@@ -113,7 +118,13 @@ const DEFAULT_MAX_TOKENS = { autoj: 1024, mtbench: 2048, custom: 1024 } as const
 export function endpointOf(o: z.infer<z.ZodObject<typeof serverFields>>, defaults: { temperature: number; max_tokens: number }, label: string, env: NodeJS.ProcessEnv = process.env): Endpoint {
   const base = o.base_url ?? (env.OPENAI_BASE_URL || undefined);
   if (!base) throw new UsageError(`${label}no base URL for model ${o.model}`, 'set base_url: (e.g. http://127.0.0.1:8000/v1) or the OPENAI_BASE_URL environment variable');
-  const ep: Endpoint = { baseURL: base.replace(/\/+$/, ''), model: o.model, apiKey: env.OPENAI_API_KEY || NO_KEY, max_tokens: o.max_tokens ?? defaults.max_tokens, temperature: o.temperature ?? defaults.temperature };
+  const ep: Endpoint = {
+    baseURL: base.replace(/\/+$/, ''),
+    model: o.model,
+    apiKey: env.OPENAI_API_KEY || NO_KEY,
+    max_tokens: o.max_tokens ?? defaults.max_tokens,
+    temperature: o.temperature ?? defaults.temperature,
+  };
   if (o.top_p !== undefined) ep.top_p = o.top_p;
   if (o.max_tokens_param !== undefined) ep.max_tokens_param = o.max_tokens_param;
   if (o.extra !== undefined) ep.extra = o.extra;

@@ -7,12 +7,7 @@ import { setMaxListeners } from 'node:events';
 import type { Item } from '../core/stage.js';
 import { isReject } from '../core/types.js';
 
-export async function* mapOrdered<T>(
-  input: AsyncIterable<Item>,
-  window: number,
-  signal: AbortSignal,
-  fn: (rec: T, signal: AbortSignal) => Promise<Item>,
-): AsyncGenerator<Item> {
+export async function* mapOrdered<T>(input: AsyncIterable<Item>, window: number, signal: AbortSignal, fn: (rec: T, signal: AbortSignal) => Promise<Item>): AsyncGenerator<Item> {
   const ac = new AbortController();
   // Every request and backoff in flight listens on this signal: many, on purpose.
   setMaxListeners(0, ac.signal);

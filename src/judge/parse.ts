@@ -36,7 +36,10 @@ export function parseAutojPair(text: string): PairVerdict | undefined {
   const key = 'final decision is ';
   const pos = t.lastIndexOf(key);
   if (pos < 0) return undefined;
-  const rest = t.slice(pos + key.length).trim().toLowerCase();
+  const rest = t
+    .slice(pos + key.length)
+    .trim()
+    .toLowerCase();
   if (rest.startsWith('response 1')) return 'A';
   if (rest.startsWith('response 2')) return 'B';
   if (rest.startsWith('tie')) return 'tie';

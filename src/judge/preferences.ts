@@ -42,7 +42,10 @@ export function preferencePairs(rec: Conversation, o: PairOptions = {}): Prefere
     scored.push(c as Candidate & { score: number });
   }
   // Stable sort: best first, equal scores in candidate order.
-  const ranked = scored.map((c, i) => ({ c, i })).sort((a, b) => b.c.score - a.c.score || a.i - b.i).map((x) => x.c);
+  const ranked = scored
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => b.c.score - a.c.score || a.i - b.i)
+    .map((x) => x.c);
   if (ranked.length < 2) return [];
   const prompt = promptOf(rec);
   const row = (a: Candidate & { score: number }, b: Candidate & { score: number }, k: number): PreferenceRow => ({

@@ -104,7 +104,10 @@ export const mtbench: Protocol = {
     if (r.questions.length === 2) {
       const [question_1, question_2] = r.questions as [string, string];
       const content = fillTemplate(MTBENCH_SINGLE_MULTI.template, { question_1, question_2, answer_1: answers[0]!, answer_2: answers[1]! });
-      return [{ role: 'system', content: MTBENCH_SINGLE_MULTI.system }, { role: 'user', content }];
+      return [
+        { role: 'system', content: MTBENCH_SINGLE_MULTI.system },
+        { role: 'user', content },
+      ];
     }
     return [
       { role: 'system', content: LAST(MTBENCH_SINGLE_MULTI.system) },
@@ -126,10 +129,16 @@ export const mtbench: Protocol = {
     if (r.questions.length === 2) {
       const [question_1, question_2] = r.questions as [string, string];
       const content = fillTemplate(MTBENCH_PAIR_MULTI.template, { question_1, question_2, answer_a_1: qa[0]!, answer_a_2: qa[1]!, answer_b_1: qb[0]!, answer_b_2: qb[1]! });
-      return [{ role: 'system', content: MTBENCH_PAIR_MULTI.system }, { role: 'user', content }];
+      return [
+        { role: 'system', content: MTBENCH_PAIR_MULTI.system },
+        { role: 'user', content },
+      ];
     }
     const content = `${mtbenchConversation('Assistant A', r.questions, qa)}\n\n\n${mtbenchConversation('Assistant B', r.questions, qb)}`;
-    return [{ role: 'system', content: LAST(MTBENCH_PAIR_MULTI.system) }, { role: 'user', content }];
+    return [
+      { role: 'system', content: LAST(MTBENCH_PAIR_MULTI.system) },
+      { role: 'user', content },
+    ];
   },
   prefer: parseMtbenchPair,
 };
@@ -156,7 +165,13 @@ function lastOrFirst(re: RegExp, text: string, pick: 'first' | 'last'): string |
 }
 
 export function customProtocol(o: CustomProtocolOptions): Protocol {
-  const sys = (content: string): ChatMessage[] => (o.system !== undefined ? [{ role: 'system', content: o.system }, { role: 'user', content }] : [{ role: 'user', content }]);
+  const sys = (content: string): ChatMessage[] =>
+    o.system !== undefined
+      ? [
+          { role: 'system', content: o.system },
+          { role: 'user', content },
+        ]
+      : [{ role: 'user', content }];
   return {
     name: 'custom',
     single: (h, reply) => sys(fillTemplate(o.template, { ...customFields(h), response: reply })),

@@ -117,7 +117,11 @@ export function parseMixture(text: string, file: string, o: { vars?: Record<stri
   const res = MixtureFile.safeParse(doc.toJS());
   if (!res.success) {
     const issue = res.error.issues[0]!;
-    throw new ConfigError(`${file}:${lineOf(doc, lc, issue.path)}`, `${issue.path.join('.') || '(top level)'}: ${issue.message}`, 'a mixture is {seed, sources: [{name, path, format, amount: "0.5" | "30000", options}]}');
+    throw new ConfigError(
+      `${file}:${lineOf(doc, lc, issue.path)}`,
+      `${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+      'a mixture is {seed, sources: [{name, path, format, amount: "0.5" | "30000", options}]}',
+    );
   }
   return buildMixture(res.data, (i, k) => `${file}:${lineOf(doc, lc, ['sources', i, k])}`, o);
 }

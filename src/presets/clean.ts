@@ -9,10 +9,16 @@ import type { StepSpec } from '../core/pipeline.js';
 export function cleanSteps(inputs: string[], o: Record<string, any>): StepSpec[] {
   if (o.modelInverse && o.model === undefined) throw new UsageError('--model-inverse needs --model', 'e.g. --model "Model: GPT-4" --model-inverse');
   if (!['mask', 'drop', 'off'].includes(o.unwanted ?? 'off')) throw new UsageError(`--unwanted ${o.unwanted}: use mask, drop or off`);
-  if (o.unwantedPhrases !== undefined && (o.unwanted ?? 'off') === 'off') throw new UsageError('--unwanted-phrases given without --unwanted mask|drop', 'add --unwanted mask (keep, untrain the turn) or --unwanted drop');
+  if (o.unwantedPhrases !== undefined && (o.unwanted ?? 'off') === 'off')
+    throw new UsageError('--unwanted-phrases given without --unwanted mask|drop', 'add --unwanted mask (keep, untrain the turn) or --unwanted drop');
   if (o.nearDedup !== undefined && !(o.nearDedup > 0 && o.nearDedup < 1)) throw new UsageError(`--near-dedup must be a similarity in (0, 1), got ${o.nearDedup}`, 'e.g. --near-dedup 0.8');
   const steps: StepSpec[] = [
-    { stage: 'read', paths: inputs, ...(o.inputFormat ? { format: o.inputFormat } : {}), ...defined({ max_record_bytes: o.maxRecordBytes, max_json_depth: o.maxJsonDepth, strict: o.strict ? true : undefined }) },
+    {
+      stage: 'read',
+      paths: inputs,
+      ...(o.inputFormat ? { format: o.inputFormat } : {}),
+      ...defined({ max_record_bytes: o.maxRecordBytes, max_json_depth: o.maxJsonDepth, strict: o.strict ? true : undefined }),
+    },
     { stage: 'clean', ...defined({ max_depth: o.maxDepth, min_chars: o.minChars, workers: o.workers }) },
   ];
   if (o.model !== undefined) steps.push({ stage: 'filter_model', model: o.model, inverse: !!o.modelInverse });
@@ -31,4 +37,3 @@ export function cleanSteps(inputs: string[], o: Record<string, any>): StepSpec[]
 export function defined(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
-

@@ -25,7 +25,16 @@ export function tokenizeSteps(inputs: string[], o: Record<string, any>): StepSpe
         template: o.template,
         tokenize: oneOf('--tokenize', o.tokenize ?? 'segments', ['whole', 'segments'] as const),
         rejects: o.rejects ?? `${String(o.output).replace(/[\\/]+$/, '')}.rejects.jsonl`,
-        ...defined({ batch_size: o.batchSize, report: o.report, epochs: o.epochs, seed: o.seed, model_type: o.modelType, crlft: o.crlft ? true : undefined, per_sequence_loss: o.perSequenceLoss ? true : undefined, max_context: o.maxContext }),
+        ...defined({
+          batch_size: o.batchSize,
+          report: o.report,
+          epochs: o.epochs,
+          seed: o.seed,
+          model_type: o.modelType,
+          crlft: o.crlft ? true : undefined,
+          per_sequence_loss: o.perSequenceLoss ? true : undefined,
+          max_context: o.maxContext,
+        }),
         ...hub,
       },
     ];
@@ -51,4 +60,3 @@ export function tokenizeSteps(inputs: string[], o: Record<string, any>): StepSpe
   steps.push({ stage: 'write_hf', path: o.output, ...defined({ rejects: o.rejects, report: o.report, shard_size: o.shardSize }) });
   return steps;
 }
-

@@ -217,4 +217,3 @@ export function combineHash(aLo: number, aHi: number, bLo: number, bHi: number, 
   out[0] = h1 >>> 0;
   out[1] = h2 >>> 0;
 }
-

@@ -20,7 +20,15 @@ export function rejectRows(r: StatsResult): QuarantineSummary[] {
   const rows = [...r.quarantine];
   const read = Object.values(r.population.rejected).reduce((a, b) => a + b, 0);
   if (read > 0) {
-    rows.push({ input: '(read by this stats run)', report: null, stage: 'stats', records_in: r.population.dialogues + read, records_out: r.population.dialogues, rejects: { ...r.population.rejected }, rejected: read });
+    rows.push({
+      input: '(read by this stats run)',
+      report: null,
+      stage: 'stats',
+      records_in: r.population.dialogues + read,
+      records_out: r.population.dialogues,
+      rejects: { ...r.population.rejected },
+      rejected: read,
+    });
   }
   return rows;
 }
@@ -37,7 +45,10 @@ export function rejectsSection(r: StatsResult, canvases: string): string {
   const rows = rejectRows(r);
   if (rows.length === 0) return '';
   const summary = rows
-    .map((q, i) => `<tr data-input="${i}"><th title="${esc(q.input)}"><code>${esc(q.input)}</code></th><td>${q.report ? `<code>${esc(basename(q.report))}</code>` : '<span class="note">no report</span>'}</td><td>${esc(q.stage ?? '')}</td><td>${n(q.records_in)}</td><td>${n(q.records_out)}</td><td class="rejected">${q.rejected}</td></tr>`)
+    .map(
+      (q, i) =>
+        `<tr data-input="${i}"><th title="${esc(q.input)}"><code>${esc(q.input)}</code></th><td>${q.report ? `<code>${esc(basename(q.report))}</code>` : '<span class="note">no report</span>'}</td><td>${esc(q.stage ?? '')}</td><td>${n(q.records_in)}</td><td>${n(q.records_out)}</td><td class="rejected">${q.rejected}</td></tr>`,
+    )
     .join('');
   const reasons = [...new Set(rows.flatMap((q) => Object.keys(q.rejects)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const byReason = reasons.length

@@ -53,7 +53,10 @@ export class Reservoir<T> {
   private readonly rng: Prng;
   seen = 0;
 
-  constructor(readonly size: number, seed: number) {
+  constructor(
+    readonly size: number,
+    seed: number,
+  ) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`sample size must be a positive integer, got ${size}`);
     this.rng = new Prng(seed);
   }

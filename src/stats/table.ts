@@ -43,7 +43,9 @@ export function fmt(x: number): string {
 
 export function sampleNote(r: StatsResult): string {
   const p = r.population;
-  const rej = Object.entries(p.rejected).map(([k, v]) => `${k} ${v}`).join(', ');
+  const rej = Object.entries(p.rejected)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
   const sample = r.options.sample !== null ? `; sample of ${p.measured} (--sample ${r.options.sample} --seed ${r.options.seed})` : '';
   return `${p.measured} dialogues measured of ${p.dialogues} read${rej ? ` (rejected by the reader: ${rej})` : ''}${sample}`;
 }
@@ -75,8 +77,7 @@ export function renderTable(r: StatsResult): string {
   if (t) {
     out.push(`text: ${sampleNote(r)}`);
     out.push(...distTable(summaryRows(t)));
-    const d = (name: string, s: TextStats['distinct_1']) =>
-      `  ${name}  ${fmt(s.ratio)}  (${s.unique} unique of ${s.total}${s.exact ? '' : ', HyperLogLog estimate'})`;
+    const d = (name: string, s: TextStats['distinct_1']) => `  ${name}  ${fmt(s.ratio)}  (${s.unique} unique of ${s.total}${s.exact ? '' : ', HyperLogLog estimate'})`;
     out.push(d('distinct-1', t.distinct_1), d('distinct-2', t.distinct_2));
     out.push(`  gzip ratio  ${fmt(t.gzip.ratio)}  (${t.gzip.raw_bytes} bytes -> ${t.gzip.gzip_bytes}, n=${t.dialogues} dialogues)`);
     const ref = r.reference.map((x) => `${x.dataset} ${x.mtld}`).join(', ');
@@ -93,7 +94,9 @@ export function renderTable(r: StatsResult): string {
   if (reported.length) {
     out.push('rejects by reason (from the run reports of the inputs):');
     for (const q of reported) {
-      const reasons = Object.entries(q.rejects).map(([k, v]) => `${k} ${v}`).join(', ');
+      const reasons = Object.entries(q.rejects)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
       out.push(`  ${q.input}: ${q.records_in ?? '?'} in, ${q.records_out ?? '?'} out, ${q.rejected} rejected${reasons ? ` (${reasons})` : ''}`);
     }
   }

@@ -43,13 +43,22 @@ export async function dataFiles(dir: string): Promise<string[]> {
   }
   const manifest = (await readJson(join(dir, 'sftforge.json'))) as { shards?: { file?: unknown }[]; format?: unknown } | undefined;
   if (manifest?.format === 'parquet-openchat') {
-    throw new InputError(dir, "holds OpenChat's Parquet files (tokenize --output-format parquet-openchat); stats measures Arrow datasets", 'run stats on the conversations (the JSONL you tokenized), or tokenize them with --output-format hf into another folder');
+    throw new InputError(
+      dir,
+      "holds OpenChat's Parquet files (tokenize --output-format parquet-openchat); stats measures Arrow datasets",
+      'run stats on the conversations (the JSONL you tokenized), or tokenize them with --output-format hf into another folder',
+    );
   }
   if (Array.isArray(manifest?.shards) && manifest.shards.length > 0 && manifest.shards.every((x) => typeof x?.file === 'string')) {
     return manifest.shards.map((x) => x.file as string);
   }
   const names = (await readdir(dir)).filter((n) => DATA_FILE.test(n)).sort();
-  if (names.length === 0) throw new InputError(dir, 'no data-*.arrow files, and neither state.json nor sftforge.json lists any', 'point `stats` at a folder written by `sftforge tokenize` (write_hf) or Dataset.save_to_disk, or at the JSONL you tokenized');
+  if (names.length === 0)
+    throw new InputError(
+      dir,
+      'no data-*.arrow files, and neither state.json nor sftforge.json lists any',
+      'point `stats` at a folder written by `sftforge tokenize` (write_hf) or Dataset.save_to_disk, or at the JSONL you tokenized',
+    );
   return names;
 }
 
@@ -146,7 +155,11 @@ async function* readRows(file: string): AsyncGenerator<RowFigures> {
     yield* readRowsUnchecked(file);
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(file, `is not a readable Arrow IPC stream: ${(e as Error).message}`, 'tokenized folders hold the Arrow stream files of Dataset.save_to_disk; rewrite the folder with `sftforge tokenize`');
+    throw new InputError(
+      file,
+      `is not a readable Arrow IPC stream: ${(e as Error).message}`,
+      'tokenized folders hold the Arrow stream files of Dataset.save_to_disk; rewrite the folder with `sftforge tokenize`',
+    );
   }
 }
 
@@ -191,7 +204,7 @@ function listRows(vec: Vector): ListAccess {
   const base = d.offset;
   const childBase = child.offset;
   return {
-    values: (child.values as ArrayLike<number | bigint>),
+    values: child.values as ArrayLike<number | bigint>,
     bounds: (row) => [Number(offsets[base + row]!) + childBase, Number(offsets[base + row + 1]!) + childBase],
   };
 }

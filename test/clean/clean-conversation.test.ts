@@ -60,7 +60,7 @@ describe('cleanConversation: reject reasons', () => {
     expect(isErrorTurn('An error occurred. If this issue persists please contact us through our help center at help.openai.com.')).toBe(true);
   });
 
-  it('too_short: fewer than 16 characters in all (FastChat\'s rule)', () => {
+  it("too_short: fewer than 16 characters in all (FastChat's rule)", () => {
     expect(reason(conv(['user', '你好'], ['assistant', '你好！今天我能为您做什么？']))).toBe('too_short'); // 15 characters
     expect(reason(conv(['user', '你好!'], ['assistant', '你好！今天我能为您做什么？']))).toBe('kept'); // 16
   });

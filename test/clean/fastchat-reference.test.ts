@@ -8,7 +8,11 @@ import { runCleanPreset } from '../helpers/clean.js';
 import { ROOT, sharedData, sharedVectors, tempDir } from '../helpers/paths.js';
 
 const ref = JSON.parse(readFileSync(sharedVectors('fastchat_clean_sharegpt_reference_outputs.json'), 'utf8'));
-const readJsonl = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const readJsonl = (f: string) =>
+  readFileSync(f, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 describe('clean vs FastChat on MedicalGPT (1,000 records)', () => {
   const dir = tempDir();
@@ -79,7 +83,7 @@ describe('clean vs FastChat on DialogStudio ShareGPT and the RyokoAI card record
     for (const [i, r] of out.entries()) expect(r.conversations.map((c: { from: string }) => c.from)).toEqual(want[i]!.output.conversations.map((c) => c.from));
   });
 
-  it('converts the card record\'s HTML answer to the same Markdown', async () => {
+  it("converts the card record's HTML answer to the same Markdown", async () => {
     const { htmlToMarkdown } = await import('../../src/clean/html/index.js');
     for (const c of ref.html_to_markdown) expect(htmlToMarkdown(c.html)).toBe(c.markdown);
   });

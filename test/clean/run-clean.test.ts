@@ -7,7 +7,11 @@ import type { ReportJson } from '../../src/core/report.js';
 import { sharedData, tempDir } from '../helpers/paths.js';
 
 const manifest = JSON.parse(readFileSync(sharedData('sharegpt_html_sample.manifest.json'), 'utf8')) as { planted: Record<string, string[]>; records: number; gpt4: number };
-const readJsonl = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const readJsonl = (f: string) =>
+  readFileSync(f, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 /** What each planted fault must become: a reject reason, or 'kept' (repaired or left as is). */
 const EXPECTED: Record<string, string> = {

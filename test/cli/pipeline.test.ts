@@ -42,13 +42,21 @@ describe('sftforge pipeline', () => {
       const rejected = Object.values(rep.rejects as Record<string, number>).reduce((a, b) => a + b, 0);
       expect(rep.records_in).toBe(120);
       expect(rep.records_in).toBe(rep.records_out + rejected);
-      const lines = readFileSync(join(dir, 'out', `${name}.rejects.jsonl`), 'utf8').split('\n').filter(Boolean);
+      const lines = readFileSync(join(dir, 'out', `${name}.rejects.jsonl`), 'utf8')
+        .split('\n')
+        .filter(Boolean);
       expect(lines.length).toBe(rejected);
     }
-    const gpt4 = readFileSync(join(dir, 'out', 'sharegpt_gpt4.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const gpt4 = readFileSync(join(dir, 'out', 'sharegpt_gpt4.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(gpt4.length).toBeGreaterThan(10);
     expect(gpt4.every((r) => r.model === 'Model: GPT-4')).toBe(true);
-    for (const [name, maxLen] of [['openchat', 2048], ['openchat_8192', 8192]] as const) {
+    for (const [name, maxLen] of [
+      ['openchat', 2048],
+      ['openchat_8192', 8192],
+    ] as const) {
       const m = JSON.parse(readFileSync(join(dir, 'out', name, 'sftforge.json'), 'utf8'));
       expect(m).toMatchObject({ template: 'openchat_3.5', tokenizer: 'mistral', max_len: maxLen, rows: gpt4.length });
     }

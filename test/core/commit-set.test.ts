@@ -9,7 +9,14 @@ import { runPipeline } from '../../src/index.js';
 import { tempDir } from '../helpers/paths.js';
 import { ensureBuilt, runCli } from '../exec/helpers.js';
 
-const rec = (id: string) => JSON.stringify({ id, conversations: [{ from: 'human', value: `Question ${id}?` }, { from: 'gpt', value: `A full answer to question ${id}.` }] });
+const rec = (id: string) =>
+  JSON.stringify({
+    id,
+    conversations: [
+      { from: 'human', value: `Question ${id}?` },
+      { from: 'gpt', value: `A full answer to question ${id}.` },
+    ],
+  });
 
 describe('commit as a set', () => {
   const dir = tempDir('sftforge-set-');
@@ -25,7 +32,13 @@ describe('commit as a set', () => {
     const out = join(dir, 'lib');
     mkdirSync(out);
     await expect(
-      runPipeline({ steps: [{ stage: 'read', paths: [input] }, { stage: 'write_jsonl', path: join(out, 'a.jsonl') }, { stage: 'write_jsonl', path: join(out, 'b.jsonl'), report: join(dir, 'blocker', 'r.json') }] }),
+      runPipeline({
+        steps: [
+          { stage: 'read', paths: [input] },
+          { stage: 'write_jsonl', path: join(out, 'a.jsonl') },
+          { stage: 'write_jsonl', path: join(out, 'b.jsonl'), report: join(dir, 'blocker', 'r.json') },
+        ],
+      }),
     ).rejects.toThrow(/blocker/);
     expect(readdirSync(out)).toEqual([]);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
@@ -45,7 +58,12 @@ describe('commit as a set', () => {
 
   it('a writable run commits all three files', async () => {
     const out = join(dir, 'ok');
-    const r = await runPipeline({ steps: [{ stage: 'read', paths: [input] }, { stage: 'write_jsonl', path: join(out, 'c.jsonl') }] });
+    const r = await runPipeline({
+      steps: [
+        { stage: 'read', paths: [input] },
+        { stage: 'write_jsonl', path: join(out, 'c.jsonl') },
+      ],
+    });
     expect(readdirSync(out).sort()).toEqual(['c.jsonl', 'c.rejects.jsonl', 'c.report.json']);
     expect(r!.outputs[0]!.report.records_in).toBe(4);
     expect(r!.outputs[0]!.report.rejects).toEqual({ malformed: 1 });

@@ -2,16 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import xxhash from 'xxhash-wasm';
 import type { Conversation } from '../../src/core/types.js';
-import {
-  conversationHash,
-  conversationKey,
-  createExactDedup,
-  dedupExact,
-  ExactDeduper,
-  exactDedup,
-  normalizeContent,
-  rankOf,
-} from '../../src/dedup/exact.js';
+import { conversationHash, conversationKey, createExactDedup, dedupExact, ExactDeduper, exactDedup, normalizeContent, rankOf } from '../../src/dedup/exact.js';
 import { HashTable64 } from '../../src/dedup/hash-table.js';
 import { readJson, runStage, sampleConversations } from './sample.js';
 
@@ -42,16 +33,50 @@ describe('conversationHash', () => {
 
   it('normalizes NFC, whitespace runs and ends; ignores id, model, weights', () => {
     expect(normalizeContent(' a\t\n b\u00a0 c ')).toBe('a b c');
-    const same = { ...conv([['system', 'You are helpful.'], ['user', 'Hello, world!'], ['assistant', 'Café au lait.']], 'other'), model: 'Model: GPT-4' };
+    const same = {
+      ...conv(
+        [
+          ['system', 'You are helpful.'],
+          ['user', 'Hello, world!'],
+          ['assistant', 'Café au lait.'],
+        ],
+        'other',
+      ),
+      model: 'Model: GPT-4',
+    };
     same.turns[2]!.weight = 0;
     expect(conversationHash(same)).toBe(conversationHash(FIXED));
   });
 
   it('distinguishes roles, turn boundaries and content', () => {
-    const a = conv([['user', 'x'], ['assistant', 'y']]);
-    expect(conversationHash(conv([['assistant', 'x'], ['user', 'y']]))).not.toBe(conversationHash(a));
-    expect(conversationHash(conv([['user', 'x y']]))).not.toBe(conversationHash(conv([['user', 'x'], ['user', 'y']])));
-    expect(conversationHash(conv([['user', 'x'], ['assistant', 'Y']]))).not.toBe(conversationHash(a));
+    const a = conv([
+      ['user', 'x'],
+      ['assistant', 'y'],
+    ]);
+    expect(
+      conversationHash(
+        conv([
+          ['assistant', 'x'],
+          ['user', 'y'],
+        ]),
+      ),
+    ).not.toBe(conversationHash(a));
+    expect(conversationHash(conv([['user', 'x y']]))).not.toBe(
+      conversationHash(
+        conv([
+          ['user', 'x'],
+          ['user', 'y'],
+        ]),
+      ),
+    );
+    expect(
+      conversationHash(
+        conv([
+          ['user', 'x'],
+          ['assistant', 'Y'],
+        ]),
+      ),
+    ).not.toBe(conversationHash(a));
   });
 
   it('is the same on two runs over the ShareGPT sample', () => {

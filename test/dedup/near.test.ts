@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { reject, type Conversation } from '../../src/core/types.js';
-import {
-  candidateProbability,
-  estimateJaccard,
-  jaccard,
-  minhashSignature,
-  optimalLshParams,
-  shingleHashes,
-  signatureOfShingles,
-  tokenize,
-} from '../../src/dedup/minhash.js';
+import { candidateProbability, estimateJaccard, jaccard, minhashSignature, optimalLshParams, shingleHashes, signatureOfShingles, tokenize } from '../../src/dedup/minhash.js';
 import { conversationText, dedupNear, estimateJaccard8, NearDeduper, nearDedup } from '../../src/dedup/near.js';
 import { readJson, runStage } from './sample.js';
 
@@ -57,23 +48,18 @@ describe('MinHash', () => {
     // 256 permutations: standard deviation ≤ 0.031; tolerance 0.15 is ~5 sigma. Seeded, so not flaky.
     const errors: number[] = [];
     fc.assert(
-      fc.property(
-        fc.uniqueArray(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 3, maxLength: 400 }),
-        fc.integer({ min: 0, max: 100 }),
-        fc.integer({ min: 0, max: 100 }),
-        (pool, pa, pb) => {
-          // A and B take overlapping slices of the pool: [0, a) and [b, n).
-          const n = pool.length;
-          const aEnd = Math.max(1, Math.round((n * (50 + pa / 2)) / 100));
-          const bStart = Math.min(n - 1, Math.round((n * pb) / 200));
-          const A = Uint32Array.from(pool.slice(0, aEnd));
-          const B = Uint32Array.from(pool.slice(bStart));
-          const truth = jaccard(A, B);
-          const est = estimateJaccard(signatureOfShingles(A, { numPerm: 256 }), signatureOfShingles(B, { numPerm: 256 }));
-          errors.push(est - truth);
-          expect(Math.abs(est - truth)).toBeLessThanOrEqual(0.15);
-        },
-      ),
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 3, maxLength: 400 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 100 }), (pool, pa, pb) => {
+        // A and B take overlapping slices of the pool: [0, a) and [b, n).
+        const n = pool.length;
+        const aEnd = Math.max(1, Math.round((n * (50 + pa / 2)) / 100));
+        const bStart = Math.min(n - 1, Math.round((n * pb) / 200));
+        const A = Uint32Array.from(pool.slice(0, aEnd));
+        const B = Uint32Array.from(pool.slice(bStart));
+        const truth = jaccard(A, B);
+        const est = estimateJaccard(signatureOfShingles(A, { numPerm: 256 }), signatureOfShingles(B, { numPerm: 256 }));
+        errors.push(est - truth);
+        expect(Math.abs(est - truth)).toBeLessThanOrEqual(0.15);
+      }),
       { seed: 20240601, numRuns: 200 },
     );
     const bias = errors.reduce((a, b) => a + b, 0) / errors.length;
@@ -105,7 +91,12 @@ describe('MinHash', () => {
   it('corrects the 8-bit estimate for chance matches', () => {
     const a = new Uint8Array(256).map((_, i) => i);
     expect(estimateJaccard8(a, a)).toBe(1);
-    expect(estimateJaccard8(a, a.map((v) => (v + 1) & 0xff))).toBe(0);
+    expect(
+      estimateJaccard8(
+        a,
+        a.map((v) => (v + 1) & 0xff),
+      ),
+    ).toBe(0);
   });
 });
 
@@ -125,7 +116,13 @@ describe('near dedup', () => {
     const zhEdited = [...zh].map((c, i) => (i % 100 === 10 ? '改' : c)).join('');
     expect(jaccard(shingleHashes(en), shingleHashes(enEdited))).toBeGreaterThan(0.85);
     expect(jaccard(shingleHashes(zh), shingleHashes(zhEdited))).toBeGreaterThan(0.85);
-    const recs = [conv('en', 'Explain this.', en), conv('zh', '请解释。', zh), conv('other', 'Unrelated question', 'An unrelated answer about cooking pasta with tomatoes and basil.'), conv('en2', 'Explain this.', enEdited), conv('zh2', '请解释。', zhEdited)];
+    const recs = [
+      conv('en', 'Explain this.', en),
+      conv('zh', '请解释。', zh),
+      conv('other', 'Unrelated question', 'An unrelated answer about cooking pasta with tomatoes and basil.'),
+      conv('en2', 'Explain this.', enEdited),
+      conv('zh2', '请解释。', zhEdited),
+    ];
     const { kept, rejects } = await runStage(nearDedup({ threshold: 0.8 }), recs);
     expect(kept.map((c) => c.id)).toEqual(['en', 'zh', 'other']);
     expect(rejects.map((r) => [r.reason, r.id, /near duplicate of (\S+) /.exec(r.detail)![1]])).toEqual([
@@ -141,8 +138,16 @@ describe('near dedup', () => {
     // the tokens changed: true Jaccard ≈ 0.95) of every 10th. Ground truth: the true Jaccard of each record's
     // shingles with every earlier kept record's.
     const seen = new Set<string>();
-    const base = truthAnswers().filter((t) => t.length > 300 && !seen.has(t) && seen.add(t)).slice(0, 300);
-    const edit = (t: string) => (HAN.test(t) ? [...t].map((c, i) => (i % 200 === 10 ? '改' : c)).join('') : t.split(' ').map((w, i) => (i % 200 === 5 ? 'different' : w)).join(' '));
+    const base = truthAnswers()
+      .filter((t) => t.length > 300 && !seen.has(t) && seen.add(t))
+      .slice(0, 300);
+    const edit = (t: string) =>
+      HAN.test(t)
+        ? [...t].map((c, i) => (i % 200 === 10 ? '改' : c)).join('')
+        : t
+            .split(' ')
+            .map((w, i) => (i % 200 === 5 ? 'different' : w))
+            .join(' ');
     const texts = [...base, ...base.filter((_, i) => i % 10 === 0).map(edit)];
     const sets = texts.map((t) => new Set(shingleHashes(t)));
     const jac = (a: Set<number>, b: Set<number>) => {

@@ -38,7 +38,9 @@ export function sampleConversations(): Conversation[] {
 
 /** MedicalGPT's 1,000 records, ids "line<N>" (1-based) as in FastChat's reference outputs. */
 export function medicalConversations(): Conversation[] {
-  const lines = readFileSync(resolve(SHARED, 'data/public/MedicalGPT_sharegpt_zh_1K_format.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = readFileSync(resolve(SHARED, 'data/public/MedicalGPT_sharegpt_zh_1K_format.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   return lines.map((l, i) => fromShareGpt(JSON.parse(l), 'MedicalGPT_sharegpt_zh_1K_format.jsonl', i, `line${i + 1}`)!);
 }
 

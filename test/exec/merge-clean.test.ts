@@ -78,9 +78,11 @@ describe('clean merge across ranks', () => {
       await clean(file, join(dir, 'single.jsonl'), opts);
       for (let i = 0; i < 4; i++) await clean(file, join(dir, 'c.jsonl'), opts, { index: i, count: 4 });
       // Before the merge only the ranks' files exist: parts, stage counters, markers.
-      expect(readdirSync(dir).filter((f) => f.startsWith('c.')).sort()).toEqual(
-        [0, 1, 2, 3].flatMap((i) => ['done.json', 'part.jsonl', 'stats.json'].map((x) => `c.rank-0000${i}-of-00004.${x}`)).sort(),
-      );
+      expect(
+        readdirSync(dir)
+          .filter((f) => f.startsWith('c.'))
+          .sort(),
+      ).toEqual([0, 1, 2, 3].flatMap((i) => ['done.json', 'part.jsonl', 'stats.json'].map((x) => `c.rank-0000${i}-of-00004.${x}`)).sort());
       await mergeJob({ path: join(dir, 'c.jsonl'), quiet: true });
       for (const suffix of ['.jsonl', '.rejects.jsonl']) expect(readFileSync(join(dir, `c${suffix}`), 'utf8')).toBe(readFileSync(join(dir, `single${suffix}`), 'utf8'));
       const merged = counts(join(dir, 'c.report.json'));
@@ -96,13 +98,18 @@ describe('clean merge across ranks', () => {
         for (const s of r) expect(s.rejects.duplicate ?? s.rejects.near_duplicate).toBeUndefined();
       }
       // Cross-rank duplicates existed and were caught: a rejected copy whose kept original sits on another rank.
-      const rejects = readFileSync(join(dir, 'c.rejects.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { reason: string; id: string; detail?: string });
+      const rejects = readFileSync(join(dir, 'c.rejects.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { reason: string; id: string; detail?: string });
       const rankOf = (id: string) => Number(id.slice(1)) % 4;
-      const cross = rejects.filter((r) => r.reason === (opts.dedup === false ? 'near_duplicate' : 'duplicate')).filter((r) => {
-        const of = /duplicate of (r\d+)/.exec(r.detail ?? '')?.[1];
-        expect(of, r.detail).toBeDefined();
-        return rankOf(of!) !== rankOf(r.id);
-      });
+      const cross = rejects
+        .filter((r) => r.reason === (opts.dedup === false ? 'near_duplicate' : 'duplicate'))
+        .filter((r) => {
+          const of = /duplicate of (r\d+)/.exec(r.detail ?? '')?.[1];
+          expect(of, r.detail).toBeDefined();
+          return rankOf(of!) !== rankOf(r.id);
+        });
       expect(cross.length).toBeGreaterThan(0);
       if (opts.dedup !== false) expect((merged.rejects as Record<string, number>).duplicate).toBeGreaterThan(0);
       if (opts.nearDedup) expect((merged.counters as Record<string, number>).near_dedup_no_text).toBe(2);

@@ -22,7 +22,16 @@ const inputs = [sharedData('sharegpt_html_sample.jsonl'), sharedData('public', '
 async function stats(json: string, extra: Record<string, unknown>, rank?: number) {
   const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   try {
-    await runPipeline({ name: 'stats', steps: [{ stage: 'read', paths: inputs }, { stage: 'stats', json, ...extra }] }, { workers: 1, quiet: true, shard: rank === undefined ? undefined : { index: rank, count: 3, from: 'flags' } });
+    await runPipeline(
+      {
+        name: 'stats',
+        steps: [
+          { stage: 'read', paths: inputs },
+          { stage: 'stats', json, ...extra },
+        ],
+      },
+      { workers: 1, quiet: true, shard: rank === undefined ? undefined : { index: rank, count: 3, from: 'flags' } },
+    );
   } finally {
     out.mockRestore();
   }

@@ -16,7 +16,14 @@ const tmp = tempDir('sftforge-pipe-ranks-');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const answer = (topic: string) => `<div class="markdown prose"><p>Here is a careful answer about ${topic}, with enough words to pass every length rule.</p></div>`;
-const rec = (id: string, model: string | undefined, topic: string) => ({ id, ...(model ? { model } : {}), conversations: [{ from: 'human', value: `Tell me about ${topic}.` }, { from: 'gpt', value: answer(topic) }] });
+const rec = (id: string, model: string | undefined, topic: string) => ({
+  id,
+  ...(model ? { model } : {}),
+  conversations: [
+    { from: 'human', value: `Tell me about ${topic}.` },
+    { from: 'gpt', value: answer(topic) },
+  ],
+});
 
 // Records 0..29; the twin pair is A (GPT-3.5 first, GPT-4 later), B is a GPT-4 exact duplicate.
 function dump(): unknown[] {
@@ -45,7 +52,11 @@ const PIPELINE = `steps:
 const input = join(tmp, 'in');
 const file = join(tmp, 'gpt4.yaml');
 const slurm = (task: number) => ({ SLURM_ARRAY_TASK_ID: String(task), SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '0' });
-const ids = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+const ids = (path: string) =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { id: string }).id);
 
 describe('a composed pipeline with a cross-model twin', () => {
   beforeAll(async () => {
@@ -62,7 +73,10 @@ describe('a composed pipeline with a cross-model twin', () => {
     expect(got).toContain('b1');
     expect(got).not.toContain('b2');
     expect(got).not.toContain('a35');
-    const rejects = readFileSync(join(tmp, 'single', 'gpt4.rejects.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { reason: string; id?: string });
+    const rejects = readFileSync(join(tmp, 'single', 'gpt4.rejects.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { reason: string; id?: string });
     expect(rejects.find((r) => r.id === 'b2')?.reason).toBe('duplicate');
     expect(rejects.find((r) => r.id === 'a35')?.reason).toBe('model_filter');
     const report = JSON.parse(readFileSync(join(tmp, 'single', 'gpt4.report.json'), 'utf8'));
@@ -81,7 +95,10 @@ describe('a composed pipeline with a cross-model twin', () => {
       { stage: 'dedup_exact' },
       { stage: 'write_jsonl', path: join(tmp, 'lib', 'gpt4.jsonl') },
     ];
-    writeFileSync(join(app, 'run.mjs'), `import { runPipeline, mtld } from 'sftforge';\nconst r = await runPipeline({ name: 'gpt4', steps: ${JSON.stringify(steps)} });\nconsole.log(JSON.stringify({ out: r.outputs[0].report.records_out, mtld: typeof mtld }));\n`);
+    writeFileSync(
+      join(app, 'run.mjs'),
+      `import { runPipeline, mtld } from 'sftforge';\nconst r = await runPipeline({ name: 'gpt4', steps: ${JSON.stringify(steps)} });\nconsole.log(JSON.stringify({ out: r.outputs[0].report.records_out, mtld: typeof mtld }));\n`,
+    );
     const printed = JSON.parse(execFileSync(process.execPath, ['run.mjs'], { cwd: app, encoding: 'utf8' })) as { out: number; mtld: string };
     expect(printed.mtld).toBe('function');
     expect(readFileSync(join(tmp, 'lib', 'gpt4.jsonl')).equals(readFileSync(join(tmp, 'single', 'gpt4.jsonl')))).toBe(true);
@@ -118,7 +135,24 @@ describe('a composed pipeline with a cross-model twin', () => {
     const r = await ok(runCli(['stages', '--json']));
     const list = JSON.parse(r.stdout) as { name: string; description: string; options: { name: string; default?: unknown }[] }[];
     const names = list.map((s) => s.name);
-    for (const n of ['read', 'clean', 'filter_model', 'filter_lang', 'filter_blocked_words', 'filter_unwanted', 'filter_turns', 'dedup_exact', 'dedup_near', 'tokenize', 'pack', 'stats', 'generate', 'write_jsonl', 'write_hf', 'write_parquet_openchat']) {
+    for (const n of [
+      'read',
+      'clean',
+      'filter_model',
+      'filter_lang',
+      'filter_blocked_words',
+      'filter_unwanted',
+      'filter_turns',
+      'dedup_exact',
+      'dedup_near',
+      'tokenize',
+      'pack',
+      'stats',
+      'generate',
+      'write_jsonl',
+      'write_hf',
+      'write_parquet_openchat',
+    ]) {
       expect(names).toContain(n);
     }
     for (const s of list) expect(s.description.length).toBeGreaterThan(10);

@@ -80,7 +80,17 @@ describe('orderedMap isolates the record that kills a worker', () => {
 
 describe('clean: a crashing record becomes a worker_crash reject with its id and raw text', () => {
   it('isolated through cleanBatch in this thread', async () => {
-    const raws = ['a', 'boom', 'c'].map((id, i) => ({ source: { file: 'in.jsonl', line: i + 1 }, text: JSON.stringify({ id, conversations: [{ from: 'human', value: 'question ' + id }, { from: 'gpt', value: 'a fine answer ' + id }] }), dialect: 'auto' as const }));
+    const raws = ['a', 'boom', 'c'].map((id, i) => ({
+      source: { file: 'in.jsonl', line: i + 1 },
+      text: JSON.stringify({
+        id,
+        conversations: [
+          { from: 'human', value: 'question ' + id },
+          { from: 'gpt', value: 'a fine answer ' + id },
+        ],
+      }),
+      dialect: 'auto' as const,
+    }));
     const local = (b: typeof raws) => {
       if (b.some((r) => r.text.includes('"boom"'))) throw new Error('Maximum call stack size exceeded');
       return cleanBatch(b);
@@ -119,6 +129,9 @@ describe('orderedBatches (format pool) isolates too', () => {
       return { items: b.map((x) => 'ok' + x.n), count: b.length };
     };
     const out = await collect(orderedBatches<Item, Out>(batches(6, 3, { 1: 'throw' }), { workers: 1, shared: null, isolate }, local));
-    expect(out.map((o) => o.items)).toEqual([['ok0', 'crash1:Error', 'ok2'], ['ok3', 'ok4', 'ok5']]);
+    expect(out.map((o) => o.items)).toEqual([
+      ['ok0', 'crash1:Error', 'ok2'],
+      ['ok3', 'ok4', 'ok5'],
+    ]);
   });
 });

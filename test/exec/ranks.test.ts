@@ -35,10 +35,7 @@ describe('clean: 3 ranks from a Slurm array, then merge', () => {
   const args = ['--near-dedup', '0.8', '--quiet', '--workers', '1'];
 
   beforeAll(async () => {
-    await Promise.all([
-      ok(runCli(['clean', SAMPLE, '-o', single, ...args])),
-      ...[1, 2, 3].map((t) => ok(runCli(['clean', SAMPLE, '-o', sharded, ...args], slurm(t, 3)))),
-    ]);
+    await Promise.all([ok(runCli(['clean', SAMPLE, '-o', single, ...args])), ...[1, 2, 3].map((t) => ok(runCli(['clean', SAMPLE, '-o', sharded, ...args], slurm(t, 3))))]);
     await mergeJob({ path: sharded, quiet: true });
   }, 180_000);
 
@@ -78,7 +75,9 @@ describe('clean: 3 ranks from a Slurm array, then merge', () => {
     const m = join(tmp, 'sharded', 'clean.rank-00001-of-00003.done.json');
     renameSync(m, m + '.away');
     try {
-      await expect(mergeJob({ path: sharded, output: join(tmp, 'x.jsonl'), quiet: true })).rejects.toThrow(/1 of 3 ranks of .*clean have not finished: rank 1 \(no clean\.rank-00001-of-00003\.done\.json\)[\s\S]*run the job again/);
+      await expect(mergeJob({ path: sharded, output: join(tmp, 'x.jsonl'), quiet: true })).rejects.toThrow(
+        /1 of 3 ranks of .*clean have not finished: rank 1 \(no clean\.rank-00001-of-00003\.done\.json\)[\s\S]*run the job again/,
+      );
     } finally {
       renameSync(m + '.away', m);
     }
@@ -89,7 +88,9 @@ describe('clean: 3 ranks from a Slurm array, then merge', () => {
     const size = statSync(part).size;
     appendFileSync(part, '{}\n');
     try {
-      await expect(mergeJob({ path: join(tmp, 'sharded'), output: join(tmp, 'x.jsonl'), quiet: true })).rejects.toThrow(/rank 2: .*clean\.rank-00002-of-00003\.part\.jsonl changed after the rank finished/);
+      await expect(mergeJob({ path: join(tmp, 'sharded'), output: join(tmp, 'x.jsonl'), quiet: true })).rejects.toThrow(
+        /rank 2: .*clean\.rank-00002-of-00003\.part\.jsonl changed after the rank finished/,
+      );
     } finally {
       truncateSync(part, size);
     }

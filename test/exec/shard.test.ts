@@ -32,7 +32,9 @@ describe('resolveShard: flags and engine environments', () => {
   });
 
   it('says clearly when the count is missing', () => {
-    expect(() => resolveShard({}, { JOB_COMPLETION_INDEX: '2' })).toThrow(/JOB_COMPLETION_INDEX=2 \(Kubernetes Indexed Job\) is set but the number of shards is not[\s\S]*--num-shards N[\s\S]*SFTFORGE_NUM_SHARDS/);
+    expect(() => resolveShard({}, { JOB_COMPLETION_INDEX: '2' })).toThrow(
+      /JOB_COMPLETION_INDEX=2 \(Kubernetes Indexed Job\) is set but the number of shards is not[\s\S]*--num-shards N[\s\S]*SFTFORGE_NUM_SHARDS/,
+    );
     expect(() => resolveShard({ shardIndex: 1 }, {})).toThrow(/--shard-index 1 is set but the number of shards is not/);
     expect(() => resolveShard({ numShards: 3 }, {})).toThrow(/--num-shards 3 was given but not which shard/);
   });
@@ -69,7 +71,16 @@ describe('rank file names', () => {
 });
 
 describe('completion markers', () => {
-  const marker = (dir: string, index: number, count: number, fingerprint = 'f1'): RankMarker => ({ sftforge_rank: 1, stage: 'pipeline', output: join(dir, 'c.jsonl'), index, count, fingerprint, files: [], job: {} });
+  const marker = (dir: string, index: number, count: number, fingerprint = 'f1'): RankMarker => ({
+    sftforge_rank: 1,
+    stage: 'pipeline',
+    output: join(dir, 'c.jsonl'),
+    index,
+    count,
+    fingerprint,
+    files: [],
+    job: {},
+  });
 
   it('records each file with its size and sha256, and reads back what it wrote', async () => {
     const dir = tempDir();
@@ -113,7 +124,12 @@ describe('completion markers', () => {
 
 describe('generate: dialogues per rank', () => {
   it('gives rank i the indices ≡ i (mod n) below the count', () => {
-    for (const [w, n] of [[10, 3], [2, 5], [0, 2], [9, 3]] as const) {
+    for (const [w, n] of [
+      [10, 3],
+      [2, 5],
+      [0, 2],
+      [9, 3],
+    ] as const) {
       const shares = Array.from({ length: n }, (_, i) => rankShare(w, i, n));
       expect(shares.reduce((a, b) => a + b, 0)).toBe(w);
       shares.forEach((s, i) => expect(s).toBe(Array.from({ length: w }, (_, j) => j).filter((j) => j % n === i).length));

@@ -151,13 +151,53 @@ describe('decontaminate stage', () => {
     const mt2 = mtBench[5]!.turns[1]!;
     const v = vicuna[10]!.turns[0]!;
     const recs = [
-      conv([['user', a], ['assistant', 'ok']], 'verbatim'),
-      conv([['user', 'Tell me a joke about penguins.'], ['assistant', 'No.']], 'clean1'),
-      conv([['user', v.toLowerCase().replace(/\s+/g, '  ')], ['assistant', 'ok']], 'respaced'),
+      conv(
+        [
+          ['user', a],
+          ['assistant', 'ok'],
+        ],
+        'verbatim',
+      ),
+      conv(
+        [
+          ['user', 'Tell me a joke about penguins.'],
+          ['assistant', 'No.'],
+        ],
+        'clean1',
+      ),
+      conv(
+        [
+          ['user', v.toLowerCase().replace(/\s+/g, '  ')],
+          ['assistant', 'ok'],
+        ],
+        'respaced',
+      ),
       reject({ reason: 'malformed', source: { file: 'x', line: 1 } }),
-      conv([['user', 'hello'], ['assistant', 'hi'], ['user', `So, ${mtBench[5]!.turns[0]} Thanks!`], ['assistant', 'ok']], 'later_turn'),
-      conv([['user', 'hello'], ['assistant', a]], 'assistant_only'),
-      conv([['user', 'x'], ['assistant', 'y'], ['user', mt2], ['assistant', 'z']], 'mt_turn2'),
+      conv(
+        [
+          ['user', 'hello'],
+          ['assistant', 'hi'],
+          ['user', `So, ${mtBench[5]!.turns[0]} Thanks!`],
+          ['assistant', 'ok'],
+        ],
+        'later_turn',
+      ),
+      conv(
+        [
+          ['user', 'hello'],
+          ['assistant', a],
+        ],
+        'assistant_only',
+      ),
+      conv(
+        [
+          ['user', 'x'],
+          ['assistant', 'y'],
+          ['user', mt2],
+          ['assistant', 'z'],
+        ],
+        'mt_turn2',
+      ),
     ];
     const { out, ctx } = await runStage({}, recs);
     const rejects = out.filter(isReject) as RejectMarker[];
@@ -192,9 +232,27 @@ describe('decontaminate stage', () => {
     ];
     writeFileSync(join(dir, 'my_bench.jsonl'), zh.map((z) => JSON.stringify(z)).join('\n') + '\n');
     const recs = [
-      conv([['user', `你好！${zh[0]!.text}，谢谢你。`], ['assistant', '好的']], 'embedded'),
-      conv([['user', zh[1]!.text.split('').join(' ')], ['assistant', '好的']], 'respaced_short'),
-      conv([['user', '请详细解释一下机器学习的基本原理'], ['assistant', '好的']], 'near_miss'),
+      conv(
+        [
+          ['user', `你好！${zh[0]!.text}，谢谢你。`],
+          ['assistant', '好的'],
+        ],
+        'embedded',
+      ),
+      conv(
+        [
+          ['user', zh[1]!.text.split('').join(' ')],
+          ['assistant', '好的'],
+        ],
+        'respaced_short',
+      ),
+      conv(
+        [
+          ['user', '请详细解释一下机器学习的基本原理'],
+          ['assistant', '好的'],
+        ],
+        'near_miss',
+      ),
     ];
     const { out, ctx } = await runStage({ benchmarks: ['my_bench.jsonl'] }, recs, dir);
     expect(out.map((x) => (isReject(x) ? `R:${x.id}` : (x as Conversation).id))).toEqual(['R:embedded', 'R:respaced_short', 'near_miss']);
@@ -206,7 +264,12 @@ describe('decontaminate stage', () => {
     const p = alpaca.find((x) => x.instruction.split(' ').length >= 30)!.instruction;
     const w = p.split(' ');
     const part = w.slice(0, Math.floor(w.length * 0.4)).join(' ');
-    const recs = [conv([['user', part], ['assistant', 'ok']])];
+    const recs = [
+      conv([
+        ['user', part],
+        ['assistant', 'ok'],
+      ]),
+    ];
     expect((await runStage({}, recs)).out.filter(isReject)).toHaveLength(0);
     expect((await runStage({ threshold: 0.2 }, recs)).out.filter(isReject)).toHaveLength(1);
   });

@@ -2,15 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reject, type Conversation } from '../../src/core/types.js';
-import {
-  detectConversationLanguage,
-  languageFilter,
-  languageSample,
-  loadEldDetect,
-  parseLangs,
-  stripForLanguage,
-  type Detect,
-} from '../../src/filter/language.js';
+import { detectConversationLanguage, languageFilter, languageSample, loadEldDetect, parseLangs, stripForLanguage, type Detect } from '../../src/filter/language.js';
 import { fromShareGpt, medicalConversations, readJson, runStage } from '../dedup/sample.js';
 
 const user = (id: string, ...contents: string[]): Conversation => ({
@@ -26,7 +18,15 @@ const russian = readFileSync(resolve(import.meta.dirname, 'fixtures/russian_sent
   .map((s, i) => user(`ru${i}`, s));
 const english = readJson<unknown[]>('data/public/FastChat_dummy_conversation.json').map((r, i) => fromShareGpt(r, 'dummy', i)!);
 const hanShare = (s: string) => (s.match(/\p{Script=Han}/gu)?.length ?? 0) / Math.max(1, s.match(/\p{L}/gu)?.length ?? 0);
-const chinese = medicalConversations().filter((c) => hanShare(c.turns.filter((t) => t.role === 'user').map((t) => t.content).join('')) >= 0.3);
+const chinese = medicalConversations().filter(
+  (c) =>
+    hanShare(
+      c.turns
+        .filter((t) => t.role === 'user')
+        .map((t) => t.content)
+        .join(''),
+    ) >= 0.3,
+);
 
 let detect: Detect;
 beforeAll(async () => {

@@ -24,10 +24,9 @@ const RAW = JSON.parse(readFileSync(join(ROOT, 'test/filter/fixtures/mentions_re
 const FASTCHAT = JSON.parse(readFileSync(sharedData('public/FastChat_dummy_conversation.json'), 'utf8')) as { conversations: { from: string; value: string }[] }[];
 const REF = {
   filter_strings: RAW.filter_strings,
-  cases: RAW.cases.map((c): Case =>
-    'fastchat_index' in c
-      ? { filtered: c.filtered, messages: FASTCHAT[c.fastchat_index]!.conversations.map((m) => ({ role: m.from === 'human' ? 'user' : 'assistant', content: m.value })) }
-      : c,
+  cases: RAW.cases.map(
+    (c): Case =>
+      'fastchat_index' in c ? { filtered: c.filtered, messages: FASTCHAT[c.fastchat_index]!.conversations.map((m) => ({ role: m.from === 'human' ? 'user' : 'assistant', content: m.value })) } : c,
   ),
 };
 
@@ -43,7 +42,7 @@ async function run(convs: Conversation[], opts: Record<string, unknown> = {}) {
 }
 
 describe('filter_mentions', () => {
-  it('ships open-instruct\'s list verbatim', () => {
+  it("ships open-instruct's list verbatim", () => {
     expect(defaultMentions()).toEqual(REF.filter_strings);
   });
 
@@ -56,7 +55,14 @@ describe('filter_mentions', () => {
   });
 
   it('names the phrase and turn in the reject; exempt datasets pass', async () => {
-    const c: Conversation = { id: 'x', turns: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'I was trained by Open AI, like ChatGPT.' }], source: { file: 'f', line: 1 } };
+    const c: Conversation = {
+      id: 'x',
+      turns: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: 'I was trained by Open AI, like ChatGPT.' },
+      ],
+      source: { file: 'f', line: 1 },
+    };
     const [r] = await run([c]);
     expect(r).toMatchObject({ reason: 'mentions_other_model', id: 'x' });
     expect((r as { detail: string }).detail).toMatch(/^turn 1 \(assistant\) mentions "Open AI"/);

@@ -112,7 +112,10 @@ describe('--chunk split', () => {
   });
 
   it('drops a segment with nothing to train and says so when none is left', async () => {
-    const c = conv([{ role: 'user', content: words('Q', 300) }, { role: 'assistant', content: 'short' }]);
+    const c = conv([
+      { role: 'user', content: words('Q', 300) },
+      { role: 'assistant', content: 'short' },
+    ]);
     const { item } = await fmt(c, 100, 'split');
     expect('reject' in item && item.reject.reason).toBe('no_trained_tokens');
   });
@@ -134,7 +137,10 @@ describe('--chunk truncate and drop', () => {
   });
 
   it('truncate with no reply before the cut → no_trained_tokens', async () => {
-    const c = conv([{ role: 'user', content: words('Q', 300) }, { role: 'assistant', content: 'ok' }]);
+    const c = conv([
+      { role: 'user', content: words('Q', 300) },
+      { role: 'assistant', content: 'ok' },
+    ]);
     const { item } = await fmt(c, 50, 'truncate');
     expect('reject' in item && item.reject.reason).toBe('no_trained_tokens');
   });
@@ -150,8 +156,20 @@ describe('--chunk truncate and drop', () => {
 describe('chunk helpers', () => {
   it('roundsOf: system preamble, a round per user turn', () => {
     const t = (role: Turn['role']): Turn => ({ role, content: '' });
-    expect(roundsOf([t('system'), t('user'), t('assistant'), t('user'), t('assistant')])).toEqual({ preamble: 1, rounds: [[1, 3], [3, 5]] });
-    expect(roundsOf([t('assistant'), t('user'), t('assistant')])).toEqual({ preamble: 0, rounds: [[0, 1], [1, 3]] });
+    expect(roundsOf([t('system'), t('user'), t('assistant'), t('user'), t('assistant')])).toEqual({
+      preamble: 1,
+      rounds: [
+        [1, 3],
+        [3, 5],
+      ],
+    });
+    expect(roundsOf([t('assistant'), t('user'), t('assistant')])).toEqual({
+      preamble: 0,
+      rounds: [
+        [0, 1],
+        [1, 3],
+      ],
+    });
   });
   it('planSegments: greedy, never an empty segment, over-long rounds alone', () => {
     expect(planSegments([10, 10, 10], 5, 30)).toEqual([[0, 1], [2]]);

@@ -19,14 +19,35 @@ function program(): Command {
 }
 
 function filesOf(dir: string): Map<string, Buffer> {
-  return new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]));
+  return new Map(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f))]),
+  );
 }
 
 describe('sftforge tokenize / inspect', () => {
   it('tokenize writes the folder and prints the report table on stderr', async () => {
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      await program().parseAsync(['node', 'sftforge', 'tokenize', DUMMY, '-o', join(tmp, 'out'), '--tokenizer', 'llama2', '--template', 'openchat_3.5', '--max-len', '1024', '--shard-size', '100KB', '--report', join(tmp, 'report.json')]);
+      await program().parseAsync([
+        'node',
+        'sftforge',
+        'tokenize',
+        DUMMY,
+        '-o',
+        join(tmp, 'out'),
+        '--tokenizer',
+        'llama2',
+        '--template',
+        'openchat_3.5',
+        '--max-len',
+        '1024',
+        '--shard-size',
+        '100KB',
+        '--report',
+        join(tmp, 'report.json'),
+      ]);
       const printed = err.mock.calls.map((c) => String(c[0])).join('');
       expect(printed).toMatch(/records in\s+500/);
     } finally {
@@ -52,7 +73,25 @@ describe('sftforge tokenize / inspect', () => {
   });
 
   it('--output-format hf writes that folder; the deprecated --format says so and writes the same bytes', async () => {
-    const args = (out: string, flag: string) => ['node', 'sftforge', 'tokenize', DUMMY, '-o', join(tmp, out), '--tokenizer', 'llama2', '--template', 'openchat_3.5', '--max-len', '1024', '--shard-size', '100KB', flag, 'hf', '-q'];
+    const args = (out: string, flag: string) => [
+      'node',
+      'sftforge',
+      'tokenize',
+      DUMMY,
+      '-o',
+      join(tmp, out),
+      '--tokenizer',
+      'llama2',
+      '--template',
+      'openchat_3.5',
+      '--max-len',
+      '1024',
+      '--shard-size',
+      '100KB',
+      flag,
+      'hf',
+      '-q',
+    ];
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     let printed: string[];
     try {
@@ -70,11 +109,15 @@ describe('sftforge tokenize / inspect', () => {
     for (const [f, bytes] of a) expect(b.get(f)!.equals(bytes), f).toBe(true);
     expect(JSON.parse(b.get('sftforge.json')!.toString('utf8'))).toMatchObject({ format: 'hf', rows: 500 });
     // And a value it does not know is a usage error naming the new flag.
-    await expect(program().parseAsync(['node', 'sftforge', 'tokenize', DUMMY, '-o', join(tmp, 'y'), '--tokenizer', 'llama2', '--template', 'openchat_3.5', '--output-format', 'csv'])).rejects.toThrow(/--output-format csv/);
+    await expect(program().parseAsync(['node', 'sftforge', 'tokenize', DUMMY, '-o', join(tmp, 'y'), '--tokenizer', 'llama2', '--template', 'openchat_3.5', '--output-format', 'csv'])).rejects.toThrow(
+      /--output-format csv/,
+    );
   });
 
   it('rejects bad option values with a usage error naming the flag', async () => {
-    await expect(program().parseAsync(['node', 'sftforge', 'tokenize', DUMMY, '-o', join(tmp, 'x'), '--tokenizer', 'llama2', '--template', 'openchat_3.5', '--chunk', 'halve'])).rejects.toThrow(/--chunk halve/);
+    await expect(program().parseAsync(['node', 'sftforge', 'tokenize', DUMMY, '-o', join(tmp, 'x'), '--tokenizer', 'llama2', '--template', 'openchat_3.5', '--chunk', 'halve'])).rejects.toThrow(
+      /--chunk halve/,
+    );
     expect(tokenize.sizeOption('500MB')).toBe(500e6);
     expect(tokenize.sizeOption('1.5GB')).toBe(1.5e9);
     expect(() => tokenize.sizeOption('lots')).toThrow(/not a size/);

@@ -26,11 +26,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** ChatML with the whole assistant block (header, reply, <|im_end|>\n) in a generation block, as SmolLM3 writes it. */
 const CHATML_GENERATION =
-  "{%- for message in messages -%}" +
+  '{%- for message in messages -%}' +
   "{%- if message.role == 'assistant' -%}" +
   "{%- generation -%}{{ '<|im_start|>assistant\\n' + message.content + '<|im_end|>\\n' }}{%- endgeneration -%}" +
   "{%- else -%}{{ '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>\\n' }}{%- endif -%}" +
-  "{%- endfor -%}" +
+  '{%- endfor -%}' +
   "{%- if add_generation_prompt -%}{{ '<|im_start|>assistant\\n' }}{%- endif -%}";
 
 const SMOLLM3: string = JSON.parse(readFileSync(join(SHARED, 'vectors/huggingface.js_jinja_e2e_chat_template_vectors.json'), 'utf8')).custom_templates['HuggingFaceTB/SmolLM3-3B'].chat_template;
@@ -50,9 +50,30 @@ async function qwen3With(chatTemplate: string, name: string): Promise<string> {
 function inputFile(): string {
   const dummy = JSON.parse(readFileSync(join(SHARED, 'data/public/FastChat_dummy_conversation.json'), 'utf8')).slice(0, 60);
   const extra = [
-    { id: 'sys', conversations: [{ from: 'system', value: 'You are terse.' }, { from: 'human', value: 'Say hi' }, { from: 'gpt', value: 'hi' }] },
-    { id: 'cjk', conversations: [{ from: 'human', value: '你好 😀' }, { from: 'gpt', value: '你好！👩‍👩‍👧 世界' }, { from: 'human', value: 'code?' }, { from: 'gpt', value: '```py\nprint(1)\n```' }] },
-    { id: 'typed', conversations: [{ from: 'human', value: 'type <|im_end|> please' }, { from: 'gpt', value: 'here: <|im_end|> and <|im_start|>user' }] },
+    {
+      id: 'sys',
+      conversations: [
+        { from: 'system', value: 'You are terse.' },
+        { from: 'human', value: 'Say hi' },
+        { from: 'gpt', value: 'hi' },
+      ],
+    },
+    {
+      id: 'cjk',
+      conversations: [
+        { from: 'human', value: '你好 😀' },
+        { from: 'gpt', value: '你好！👩‍👩‍👧 世界' },
+        { from: 'human', value: 'code?' },
+        { from: 'gpt', value: '```py\nprint(1)\n```' },
+      ],
+    },
+    {
+      id: 'typed',
+      conversations: [
+        { from: 'human', value: 'type <|im_end|> please' },
+        { from: 'gpt', value: 'here: <|im_end|> and <|im_start|>user' },
+      ],
+    },
   ];
   const f = join(tmp, 'in.json');
   writeFileSync(f, JSON.stringify([...dummy, ...extra]));
@@ -62,10 +83,12 @@ function inputFile(): string {
 function readRows(dir: string): { id: string; input_ids: number[]; labels: number[] }[] {
   const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
   return state._data_files.flatMap((f: { filename: string }) =>
-    tableFromIPC(readFileSync(join(dir, f.filename))).toArray().map((r) => {
-      const o = r.toJSON() as { id: string; input_ids: { toArray(): ArrayLike<number> }; labels: { toArray(): ArrayLike<number> } };
-      return { id: o.id, input_ids: Array.from(o.input_ids.toArray()), labels: Array.from(o.labels.toArray()) };
-    }),
+    tableFromIPC(readFileSync(join(dir, f.filename)))
+      .toArray()
+      .map((r) => {
+        const o = r.toJSON() as { id: string; input_ids: { toArray(): ArrayLike<number> }; labels: { toArray(): ArrayLike<number> } };
+        return { id: o.id, input_ids: Array.from(o.input_ids.toArray()), labels: Array.from(o.labels.toArray()) };
+      }),
   );
 }
 

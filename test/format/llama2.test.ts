@@ -143,7 +143,16 @@ describe("llama-tokenizer-js's defaultTests pass on both backends", () => {
     const log = console.log;
     console.log = () => {}; // the tests print timings and a success line
     try {
-      expect(runTests(adapter((t) => Array.from(js.encode(t, 'full').ids), (ids) => table.decode(ids)!, (id) => js.idToToken(id)!.startsWith('▁'), rec))).toBe(true);
+      expect(
+        runTests(
+          adapter(
+            (t) => Array.from(js.encode(t, 'full').ids),
+            (ids) => table.decode(ids)!,
+            (id) => js.idToToken(id)!.startsWith('▁'),
+            rec,
+          ),
+        ),
+      ).toBe(true);
     } finally {
       console.log = log;
     }
@@ -158,8 +167,16 @@ describe("llama-tokenizer-js's defaultTests pass on both backends", () => {
     const decoded = await tk.native.backend.decodeBatch(decodes);
     const byKey = new Map(decodes.map((d, i) => [d.join(','), decoded[i]!]));
     const a = adapter(
-      (t) => ids.get(t) ?? (() => { throw new Error(`not precomputed: ${t}`); })(),
-      (d) => byKey.get(d.join(',')) ?? (() => { throw new Error(`not precomputed: ${d}`); })(),
+      (t) =>
+        ids.get(t) ??
+        (() => {
+          throw new Error(`not precomputed: ${t}`);
+        })(),
+      (d) =>
+        byKey.get(d.join(',')) ??
+        (() => {
+          throw new Error(`not precomputed: ${d}`);
+        })(),
       (id) => tk.native.backend.idToToken(id)!.startsWith('▁'),
     );
     const log = console.log;

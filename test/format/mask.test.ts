@@ -11,19 +11,43 @@ import { chatmlDouble, openchatDouble } from './helpers.js';
 
 const SPECIALS = ['</s>', '<s>', '<|im_end|>', '<|im_start|>', '<|end_of_turn|>', '<unk>'];
 const piece = fc.constantFrom(
-  'Hello', ' world', '  ', '\n', '\n\n', '\t', '你好', '世界', '日本語', '😀', '🎉', '👩‍👩‍👧', '𐍈', 'def f(x):\n    return x * 2', '```js\nlet a = 1;\n```', 'é', 'naïve', '123', '3.14', '.', ',', '?', '"', "'", ':', '▁', ...SPECIALS,
+  'Hello',
+  ' world',
+  '  ',
+  '\n',
+  '\n\n',
+  '\t',
+  '你好',
+  '世界',
+  '日本語',
+  '😀',
+  '🎉',
+  '👩‍👩‍👧',
+  '𐍈',
+  'def f(x):\n    return x * 2',
+  '```js\nlet a = 1;\n```',
+  'é',
+  'naïve',
+  '123',
+  '3.14',
+  '.',
+  ',',
+  '?',
+  '"',
+  "'",
+  ':',
+  '▁',
+  ...SPECIALS,
 );
 const content = fc.array(piece, { minLength: 0, maxLength: 10 }).map((a) => a.join(''));
 const weight = fc.constantFrom<number | undefined>(undefined, undefined, undefined, 1, 0, 0.5);
 
-const conversation = fc
-  .tuple(fc.option(content, { nil: undefined }), fc.array(fc.tuple(content, content, weight), { minLength: 1, maxLength: 4 }))
-  .map(([sys, rounds], k): Conversation => {
-    const turns: Turn[] = [];
-    if (sys) turns.push({ role: 'system', content: sys });
-    for (const [u, a, w] of rounds) turns.push({ role: 'user', content: u }, { role: 'assistant', content: a, ...(w === undefined ? {} : { weight: w }) });
-    return { id: `c${k}`, turns, source: { file: 'prop', index: k } };
-  });
+const conversation = fc.tuple(fc.option(content, { nil: undefined }), fc.array(fc.tuple(content, content, weight), { minLength: 1, maxLength: 4 })).map(([sys, rounds], k): Conversation => {
+  const turns: Turn[] = [];
+  if (sys) turns.push({ role: 'system', content: sys });
+  for (const [u, a, w] of rounds) turns.push({ role: 'user', content: u }, { role: 'assistant', content: a, ...(w === undefined ? {} : { weight: w }) });
+  return { id: `c${k}`, turns, source: { file: 'prop', index: k } };
+});
 
 /** Maximal runs of trained tokens. */
 function runs(row: FormatRow): [number, number][] {
@@ -128,13 +152,23 @@ describe('the mask check catches wrong spans', () => {
   beforeAll(async () => {
     tok = await loadTokenizer('llama2', { templateSpecials: ['<s>', '<|end_of_turn|>'] });
   });
-  const conv: Conversation = { id: 'w', source: { file: 't', line: 7 }, turns: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello there' }] };
+  const conv: Conversation = {
+    id: 'w',
+    source: { file: 't', line: 7 },
+    turns: [
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello there' },
+    ],
+  };
   const shifted = (by: number, endBy = 0): ChatTemplate => {
     const base = openchatDouble();
-    return { ...base, render: (t, o) => {
-      const r = base.render(t, o);
-      return { ...r, trained: r.trained.map((s) => ({ ...s, start: s.start + by, end: s.end + endBy })) };
-    } };
+    return {
+      ...base,
+      render: (t, o) => {
+        const r = base.render(t, o);
+        return { ...r, trained: r.trained.map((s) => ({ ...s, start: s.start + by, end: s.end + endBy })) };
+      },
+    };
   };
 
   it.each([
@@ -155,7 +189,10 @@ describe('the mask check catches wrong spans', () => {
 
   it('a template whose generation prompt is not a prefix → mask_mismatch', async () => {
     const base = openchatDouble();
-    const bad: ChatTemplate = { ...base, render: (t, o) => (o?.addGenerationPrompt ? { ...base.render(t, o), text: base.render(t, o).text.replace('GPT4 Correct Assistant:', 'GPT4 Assistant:') } : base.render(t, o)) };
+    const bad: ChatTemplate = {
+      ...base,
+      render: (t, o) => (o?.addGenerationPrompt ? { ...base.render(t, o), text: base.render(t, o).text.replace('GPT4 Correct Assistant:', 'GPT4 Assistant:') } : base.render(t, o)),
+    };
     const out = await new Formatter(bad, tok, { maxLen: 4096, chunk: 'split', tokenize: 'whole' }).formatBatch([conv]);
     expect((out.items[0] as { reject: { reason: string; detail: string } }).reject.detail).toMatch(/generation prompt/);
   });

@@ -95,9 +95,35 @@ const readParquet = async (p: string) => {
 };
 
 const special: Conversation[] = [
-  { id: 's1', source: { file: 't' }, model: 'gpt-3.5-turbo', turns: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Hi </s> <|end_of_turn|>' }, { role: 'assistant', content: '\nHello.' }] },
-  { id: 's2', source: { file: 't' }, model: 'Model: GPT-4', turns: [{ role: 'user', content: 'Q1' }, { role: 'assistant', content: '  indented 你好 😀', weight: 0 }, { role: 'user', content: 'Q2' }, { role: 'assistant', content: 'A2' }] },
-  { id: 's3', source: { file: 't' }, turns: [{ role: 'user', content: 'long '.repeat(200) }, { role: 'assistant', content: 'short' }] },
+  {
+    id: 's1',
+    source: { file: 't' },
+    model: 'gpt-3.5-turbo',
+    turns: [
+      { role: 'system', content: 'You are terse.' },
+      { role: 'user', content: 'Hi </s> <|end_of_turn|>' },
+      { role: 'assistant', content: '\nHello.' },
+    ],
+  },
+  {
+    id: 's2',
+    source: { file: 't' },
+    model: 'Model: GPT-4',
+    turns: [
+      { role: 'user', content: 'Q1' },
+      { role: 'assistant', content: '  indented 你好 😀', weight: 0 },
+      { role: 'user', content: 'Q2' },
+      { role: 'assistant', content: 'A2' },
+    ],
+  },
+  {
+    id: 's3',
+    source: { file: 't' },
+    turns: [
+      { role: 'user', content: 'long '.repeat(200) },
+      { role: 'assistant', content: 'short' },
+    ],
+  },
 ];
 
 async function convs(): Promise<Conversation[]> {
@@ -130,10 +156,20 @@ describe('parquet-openchat equals OpenChat generate_dataset', () => {
     expect(res.modelType).toBe('openchat_v3.2_mistral');
     expect(w.maxContext).toBe(8192);
     expect(rejects.every((r) => r === undefined)).toBe(true);
-    const lines = readFileSync(`${prefix}.0.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as OcConv);
+    const lines = readFileSync(`${prefix}.0.jsonl`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as OcConv);
     expect(lines.length).toBe(input.length);
     expect(Object.keys(lines[0]!)).toEqual(['items', 'system', 'condition']);
-    expect(lines[0]).toEqual({ items: [{ role: 'user', content: 'Hi </s> <|end_of_turn|>', weight: 0 }, { role: 'assistant', content: '\nHello.', weight: 1 }], system: 'You are terse.', condition: 'GPT4 Correct' });
+    expect(lines[0]).toEqual({
+      items: [
+        { role: 'user', content: 'Hi </s> <|end_of_turn|>', weight: 0 },
+        { role: 'assistant', content: '\nHello.', weight: 1 },
+      ],
+      system: 'You are terse.',
+      condition: 'GPT4 Correct',
+    });
     expect(lines[1]!.items.map((m) => m.weight)).toEqual([0, 0, 0, 1]);
     const want = await Promise.all(lines.map((c) => reference(tok, c, 8192)));
     for (let e = 0; e < 3; e++) {
@@ -152,7 +188,10 @@ describe('parquet-openchat equals OpenChat generate_dataset', () => {
 
   it('C-RLFT: GPT-4 records "GPT4 Correct" weight 1, others "GPT3" weight 0.1 (README), num_seqs summed as doubles', async () => {
     const { prefix, res } = await run('crlft', { crlft: true, epochs: 1 });
-    const lines = readFileSync(`${prefix}.0.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as OcConv);
+    const lines = readFileSync(`${prefix}.0.jsonl`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as OcConv);
     expect(lines[0]!.condition).toBe('GPT3');
     expect(lines[0]!.items[1]!.weight).toBe(0.1);
     expect(lines[1]!.condition).toBe('GPT4 Correct');
@@ -166,7 +205,10 @@ describe('parquet-openchat equals OpenChat generate_dataset', () => {
     const { prefix, rejects } = await run('psl', { perSequenceLoss: true, maxContext: 96, epochs: 1, seed: 7 });
     // s3's reply starts after 96 tokens: nothing trained is left, so it is quarantined, not dropped.
     expect(rejects[2]).toMatchObject({ reason: 'no_trained_tokens', id: 's3' });
-    const lines = readFileSync(`${prefix}.0.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as OcConv);
+    const lines = readFileSync(`${prefix}.0.jsonl`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as OcConv);
     expect(lines.length).toBe(input.length - rejects.filter(Boolean).length);
     const want = await Promise.all(lines.map((c) => reference(tok, c, 96, true)));
     const { rows } = await readParquet(`${prefix}.0.parquet`);
@@ -180,7 +222,9 @@ describe('parquet-openchat equals OpenChat generate_dataset', () => {
   });
 
   it('refuses a model type OpenChat has no key for, listing the keys; refuses the serving alias', async () => {
-    await expect(OpenChatWriter.open({ prefix: join(tmp, 'x', 'x'), tokenizer: 'qwen3' })).rejects.toThrow(/no model type for template openchat_3.5 with a other tokenizer[\s\S]*openchat_v3.2_mistral/);
+    await expect(OpenChatWriter.open({ prefix: join(tmp, 'x', 'x'), tokenizer: 'qwen3' })).rejects.toThrow(
+      /no model type for template openchat_3.5 with a other tokenizer[\s\S]*openchat_v3.2_mistral/,
+    );
     await expect(OpenChatWriter.open({ prefix: join(tmp, 'x', 'x'), tokenizer: 'mistral', modelType: 'openchat_3.5' })).rejects.toThrow(/serving alias/);
     const w = await OpenChatWriter.open({ prefix: join(tmp, 'l2', 'x'), tokenizer: 'llama2' });
     expect([w.modelType, w.maxContext]).toEqual(['openchat_v3.2', 4096]);
@@ -203,14 +247,30 @@ describe("CPython's random.shuffle", () => {
   const py = [join(ROOT, '.venv-py', 'bin', 'python'), '/usr/bin/python3'].find((p) => existsSync(p));
   it.skipIf(!py)('equals the local Python on 20 random sizes and seeds (skipped: no Python found)', () => {
     const cases = Array.from({ length: 20 }, (_, i) => [1 + ((i * 7919) % 3000), 40 + i * 1000003]);
-    const out = execFileSync(py!, ['-c', 'import random,json,sys\nfor n,s in json.loads(sys.argv[1]):\n x=list(range(n)); random.seed(s); random.shuffle(x); print(json.dumps(x))', JSON.stringify(cases)], { encoding: 'utf8' });
-    out.trim().split('\n').forEach((l, i) => expect([...pyShuffledOrder(cases[i]![0]!, cases[i]![1]!)]).toEqual(JSON.parse(l)));
+    const out = execFileSync(
+      py!,
+      ['-c', 'import random,json,sys\nfor n,s in json.loads(sys.argv[1]):\n x=list(range(n)); random.seed(s); random.shuffle(x); print(json.dumps(x))', JSON.stringify(cases)],
+      { encoding: 'utf8' },
+    );
+    out
+      .trim()
+      .split('\n')
+      .forEach((l, i) => expect([...pyShuffledOrder(cases[i]![0]!, cases[i]![1]!)]).toEqual(JSON.parse(l)));
   });
 });
 
 describe('C-RLFT classes', () => {
   it('maps ShareGPT model fields', () => {
-    expect(['Model: GPT-4', 'gpt-4-0613', 'GPT-3.5', 'gpt-3.5-turbo', 'Model: Default (GPT-3.5)', 'text-davinci-002-render-sha', '', undefined].map(modelClass)).toEqual(['gpt4', 'gpt4', 'gpt35', 'gpt35', 'gpt35', 'gpt35', 'unknown', 'unknown']);
+    expect(['Model: GPT-4', 'gpt-4-0613', 'GPT-3.5', 'gpt-3.5-turbo', 'Model: Default (GPT-3.5)', 'text-davinci-002-render-sha', '', undefined].map(modelClass)).toEqual([
+      'gpt4',
+      'gpt4',
+      'gpt35',
+      'gpt35',
+      'gpt35',
+      'gpt35',
+      'unknown',
+      'unknown',
+    ]);
     expect(crlftClass(undefined)).toEqual({ condition: 'GPT3', weight: 0.1 });
     expect(crlftClass('x', { unknownAs: 'gpt4' })).toEqual({ condition: 'GPT4 Correct', weight: 1 });
   });

@@ -30,7 +30,7 @@ const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
 
 /** The features JSON `datasets` reads (Features.from_dict): Value / Sequence with length -1. */
 const INT_SEQ = { feature: { dtype: 'int32', _type: 'Value' }, length: -1, _type: 'Sequence' };
-const EXPECTED_FEATURES = { id: { dtype: "string", _type: "Value" }, input_ids: INT_SEQ, labels: INT_SEQ, attention_mask: INT_SEQ, assistant_masks: INT_SEQ };
+const EXPECTED_FEATURES = { id: { dtype: 'string', _type: 'Value' }, input_ids: INT_SEQ, labels: INT_SEQ, attention_mask: INT_SEQ, assistant_masks: INT_SEQ };
 
 async function readAll(dir: string) {
   const state = json(join(dir, 'state.json'));
@@ -114,7 +114,9 @@ describe('HF save_to_disk layout', () => {
   it('rolls over to several shards named -of-N, same rows in the same order', async () => {
     await runTokenize(base('small-shards', { shardSize: 40_000 }));
     const d = join(tmp, 'small-shards');
-    const shards = readdirSync(d).filter((f) => f.endsWith('.arrow')).sort();
+    const shards = readdirSync(d)
+      .filter((f) => f.endsWith('.arrow'))
+      .sort();
     expect(shards.length).toBeGreaterThan(2);
     shards.forEach((f, i) => expect(f).toBe(`data-${String(i).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}.arrow`));
     expect(json(join(d, 'state.json'))._data_files.map((x: { filename: string }) => x.filename)).toEqual(shards);
@@ -128,7 +130,10 @@ describe('HF save_to_disk layout', () => {
     const trained = r.spans.filter((s) => s.trained).map((s) => s.text.trimStart());
     const replies = conv.conversations.filter((c: { from: string }) => c.from === 'gpt').map((c: { value: string }) => `${c.value}<|end_of_turn|>`);
     expect(trained).toEqual(replies);
-    const untrained = r.spans.filter((s) => !s.trained).map((s) => s.text).join('');
+    const untrained = r.spans
+      .filter((s) => !s.trained)
+      .map((s) => s.text)
+      .join('');
     expect(untrained).toContain(conv.conversations[0].value);
     expect(formatInspect(r, false)).toContain(`${replies[0]}]]`);
     expect(formatInspect(r, false)).toMatch(/mask: ok/);
@@ -253,12 +258,40 @@ describe('--format parquet-openchat', () => {
   it("writes OpenChat's epoch files (openchat.{0..4}.parquet), its conversation JSONL and the MODEL_CONFIG_MAP key", async () => {
     await runTokenize(base('ochat', { format: 'parquet-openchat' }));
     const dir = join(tmp, 'ochat');
-    expect(readdirSync(dir).sort()).toEqual(['openchat.0.jsonl', 'openchat.0.parquet', 'openchat.1.parquet', 'openchat.2.parquet', 'openchat.3.parquet', 'openchat.4.parquet', 'sftforge.json', 'tokenizer_config.json']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'openchat.0.jsonl',
+      'openchat.0.parquet',
+      'openchat.1.parquet',
+      'openchat.2.parquet',
+      'openchat.3.parquet',
+      'openchat.4.parquet',
+      'sftforge.json',
+      'tokenizer_config.json',
+    ]);
     const file = join(dir, 'openchat.0.parquet');
     const buf = readFileSync(file);
     const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
     const meta = parquetMetadata(ab);
-    expect(meta.schema.map((s) => s.name)).toEqual(['schema', 'total_length', 'num_seqs', 'seqlens', 'list', 'element', 'nz_input_ids', 'list', 'element', 'nz_position_ids', 'list', 'element', 'nz_shifted_label_ids', 'list', 'element', 'nz_shifted_loss_weights', 'list', 'element']);
+    expect(meta.schema.map((s) => s.name)).toEqual([
+      'schema',
+      'total_length',
+      'num_seqs',
+      'seqlens',
+      'list',
+      'element',
+      'nz_input_ids',
+      'list',
+      'element',
+      'nz_position_ids',
+      'list',
+      'element',
+      'nz_shifted_label_ids',
+      'list',
+      'element',
+      'nz_shifted_loss_weights',
+      'list',
+      'element',
+    ]);
     // OpenChat 3.5 is a Mistral fine-tune: train.py needs the key, not the serving alias openchat_3.5.
     expect(meta.key_value_metadata).toContainEqual({ key: 'metadata_json', value: JSON.stringify({ model_type: 'openchat_v3.2_mistral' }) });
     const rows = (await parquetReadObjects({ file: ab })) as Record<string, number[] & number>[];
@@ -277,15 +310,30 @@ describe('rejects', () => {
     writeFileSync(
       input,
       [
-        JSON.stringify({ id: 'ok', conversations: [{ from: 'human', value: 'hi </s> <|end_of_turn|>' }, { from: 'gpt', value: 'hello <s>' }] }),
+        JSON.stringify({
+          id: 'ok',
+          conversations: [
+            { from: 'human', value: 'hi </s> <|end_of_turn|>' },
+            { from: 'gpt', value: 'hello <s>' },
+          ],
+        }),
         '{"id": "broken", "conversations": [',
         JSON.stringify({ id: 'user-only', conversations: [{ from: 'human', value: 'anyone?' }] }),
-        JSON.stringify({ id: 'ok2', conversations: [{ from: 'human', value: 'a' }, { from: 'gpt', value: 'b' }] }),
+        JSON.stringify({
+          id: 'ok2',
+          conversations: [
+            { from: 'human', value: 'a' },
+            { from: 'gpt', value: 'b' },
+          ],
+        }),
       ].join('\n') + '\n',
     );
     const res = await runTokenize({ ...base('mixed'), inputs: [input] });
     expect(res.rejectsPath).toBe(`${join(tmp, 'mixed')}.rejects.jsonl`);
-    const rej = readFileSync(res.rejectsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rej = readFileSync(res.rejectsPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rej.map((r) => r.reason)).toEqual(['malformed', 'no_trained_tokens']);
     expect(rej[1]).toMatchObject({ id: 'user-only', source: { line: 3 } });
     expect(res.report.counters.content_special_strings).toBe(3);

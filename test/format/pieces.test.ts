@@ -26,18 +26,19 @@ function metaspaceFirstDir(): string {
 
 // Content without special strings: letters, CJK, emoji, code, whitespace runs.
 const plainText = fc
-  .array(fc.constantFrom('Hello', ' world', '  ', '\n', '\t', '你好', '世界', '😀', '👩‍👩‍👧', 'def f(x):', '    return x', '{}', '(1, 2)', 'é', 'ü', '▁', '123', '.', ',', '!', '<', '>', '/', '|', 's'), { minLength: 0, maxLength: 12 })
+  .array(
+    fc.constantFrom('Hello', ' world', '  ', '\n', '\t', '你好', '世界', '😀', '👩‍👩‍👧', 'def f(x):', '    return x', '{}', '(1, 2)', 'é', 'ü', '▁', '123', '.', ',', '!', '<', '>', '/', '|', 's'),
+    { minLength: 0, maxLength: 12 },
+  )
   .map((a) => a.join(''));
 
 function convArb(content: fc.Arbitrary<string>) {
-  return fc
-    .tuple(fc.option(content, { nil: undefined }), fc.array(fc.tuple(content, content), { minLength: 1, maxLength: 4 }))
-    .map(([sys, rounds]) => {
-      const turns: Turn[] = [];
-      if (sys) turns.push({ role: 'system', content: sys });
-      for (const [u, a] of rounds) turns.push({ role: 'user', content: u }, { role: 'assistant', content: a });
-      return turns;
-    });
+  return fc.tuple(fc.option(content, { nil: undefined }), fc.array(fc.tuple(content, content), { minLength: 1, maxLength: 4 })).map(([sys, rounds]) => {
+    const turns: Turn[] = [];
+    if (sys) turns.push({ role: 'system', content: sys });
+    for (const [u, a] of rounds) turns.push({ role: 'user', content: u }, { role: 'assistant', content: a });
+    return turns;
+  });
 }
 
 const cases: [string, () => string, () => ChatTemplate][] = [

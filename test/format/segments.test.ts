@@ -34,7 +34,7 @@ describe('--tokenize segments reproduces OpenChat', () => {
       { role: 'user', content: 'What is </s> in Llama?' },
       { role: 'assistant', content: 'It is the end-of-sequence token, 你好 😀.' },
       { role: 'user', content: '  and <|end_of_turn|>?' },
-      { role: 'assistant', content: 'OpenChat\'s turn marker.', weight: 0.5 },
+      { role: 'assistant', content: "OpenChat's turn marker.", weight: 0.5 },
     ],
   };
 

@@ -22,10 +22,15 @@ describe('SentencePiece tokenizer.model', () => {
     const m = parseSentencePiece(new Uint8Array(readFileSync(MODEL)), MODEL);
     expect(m.pieces.length).toBe(32000);
     expect([m.modelType, m.byteFallback, m.unkId, m.bosId, m.eosId, m.addDummyPrefix]).toEqual([2, true, 0, 1, 2, true]);
-    expect(m.pieces.slice(0, 4).map((p) => [p.piece, p.type])).toEqual([['<unk>', 2], ['<s>', 3], ['</s>', 3], ['<0x00>', 6]]);
+    expect(m.pieces.slice(0, 4).map((p) => [p.piece, p.type])).toEqual([
+      ['<unk>', 2],
+      ['<s>', 3],
+      ['</s>', 3],
+      ['<0x00>', 6],
+    ]);
   });
 
-  it('a folder with only tokenizer.model converts to the vocabulary and merges of Meta\'s tokenizer.json', async () => {
+  it("a folder with only tokenizer.model converts to the vocabulary and merges of Meta's tokenizer.json", async () => {
     const dir = join(tmp, 'spm-only');
     mkdirSync(dir, { recursive: true });
     copyFileSync(MODEL, join(dir, 'tokenizer.model'));
@@ -38,7 +43,9 @@ describe('SentencePiece tokenizer.model', () => {
     expect(JSON.parse(readFileSync(files.config!, 'utf8'))).toMatchObject({ bos_token: '<s>', eos_token: '</s>', unk_token: '<unk>' });
     const a = await loadTokenizer(files, { templateSpecials: ['<s>', '<|end_of_turn|>'] });
     const b = await loadTokenizer('llama2', { templateSpecials: ['<s>', '<|end_of_turn|>'] });
-    const texts = JSON.parse(readFileSync(sharedData('public', 'FastChat_dummy_conversation.json'), 'utf8')).flatMap((c: { conversations: { value: string }[] }) => c.conversations.map((t) => t.value));
+    const texts = JSON.parse(readFileSync(sharedData('public', 'FastChat_dummy_conversation.json'), 'utf8')).flatMap((c: { conversations: { value: string }[] }) =>
+      c.conversations.map((t) => t.value),
+    );
     const [ea, eb] = await Promise.all([a.backend.encodeBatch(texts, 'plain'), b.backend.encodeBatch(texts, 'plain')]);
     texts.forEach((_: string, i: number) => expect(Array.from(ea[i]!.ids)).toEqual(Array.from(eb[i]!.ids)));
   });
@@ -79,8 +86,9 @@ describe('Hugging Face cache', () => {
       expect(files.tokenizer).toBe(join(snap, 'tokenizer.json'));
       expect(files.config).toBe(join(snap, 'tokenizer_config.json'));
     } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
     }
   });
 });

@@ -38,8 +38,14 @@ describe.each(['llama2', 'mistral', 'qwen3'])('bundled tokenizer %s', (name) => 
     const require = createRequire(import.meta.url);
     const { Tokenizer } = require('tokenizers');
     const raw = Tokenizer.fromFile(tk.native.files.tokenizer);
-    const encs = await raw.encodeBatch(CORPUS.filter((t) => !t.includes('<')), { addSpecialTokens: false });
-    const ours = await tk.js.backend.encodeBatch(CORPUS.filter((t) => !t.includes('<')), 'full');
+    const encs = await raw.encodeBatch(
+      CORPUS.filter((t) => !t.includes('<')),
+      { addSpecialTokens: false },
+    );
+    const ours = await tk.js.backend.encodeBatch(
+      CORPUS.filter((t) => !t.includes('<')),
+      'full',
+    );
     encs.forEach((e: { getIds(): number[] }, i: number) => expect(Array.from(ours[i]!.ids)).toEqual(e.getIds()));
   });
 
@@ -114,7 +120,10 @@ describe('added-token ids are those of tokenizer.json in every variant', () => {
       expect(Array.from(full!.ids), t.backend.kind).toEqual([151645, 151667, 87, 151668, 151657, 151643]);
       // The special strings become text; the non-special added tokens keep their ids.
       const p = Array.from(plain!.ids);
-      expect(p.filter((id) => id >= 151643), t.backend.kind).toEqual([151667, 151668, 151657]);
+      expect(
+        p.filter((id) => id >= 151643),
+        t.backend.kind,
+      ).toEqual([151667, 151668, 151657]);
       expect((await t.backend.decodeBatch([p]))[0]).toBe(text);
     }
   });

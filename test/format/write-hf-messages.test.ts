@@ -24,7 +24,12 @@ const CONVS: { id: string; messages: Msg[] }[] = Array.from({ length: 10 }, (_, 
     ...(i % 3 === 0 ? [{ role: 'system', content: `Be brief (${i}).` }] : []),
     { role: 'user', content: `Question ${i}: what is ${i} + ${i}? — ünïcödé 🙂` },
     { role: 'assistant', content: `It is ${2 * i}.` },
-    ...(i % 2 === 0 ? [{ role: 'user', content: `And ${i} × 3?` }, { role: 'assistant', content: `${3 * i}, with\nnewlines\tand "quotes".` }] : []),
+    ...(i % 2 === 0
+      ? [
+          { role: 'user', content: `And ${i} × 3?` },
+          { role: 'assistant', content: `${3 * i}, with\nnewlines\tand "quotes".` },
+        ]
+      : []),
   ],
 }));
 const input = join(tmp, 'chats.jsonl');
@@ -38,7 +43,11 @@ const split = { stage: 'split', test: '0.2', seed: 1 };
 /** Rows of a save_to_disk folder as apache-arrow reads them (state.json's shard order). */
 function rowsOf(dir: string): Record<string, unknown>[] {
   const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { _data_files: { filename: string }[] };
-  return state._data_files.flatMap((f) => tableFromIPC(readFileSync(join(dir, f.filename))).toArray().map((r) => JSON.parse(JSON.stringify(r.toJSON())) as Record<string, unknown>));
+  return state._data_files.flatMap((f) =>
+    tableFromIPC(readFileSync(join(dir, f.filename)))
+      .toArray()
+      .map((r) => JSON.parse(JSON.stringify(r.toJSON())) as Record<string, unknown>),
+  );
 }
 const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
 
@@ -86,14 +95,40 @@ describe('write_hf with messages rows (no tokenize step)', () => {
 
   it('a message weight has no column: the turns are counted in the report', async () => {
     const wIn = join(tmp, 'weighted.jsonl');
-    writeFileSync(wIn, JSON.stringify({ id: 'w', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'yo', weight: 0 }] }) + '\n');
-    const r = await runPipeline({ name: 'w', steps: [{ stage: 'read', paths: [wIn] }, { stage: 'write_hf', path: out('weighted') }] });
+    writeFileSync(
+      wIn,
+      JSON.stringify({
+        id: 'w',
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: 'yo', weight: 0 },
+        ],
+      }) + '\n',
+    );
+    const r = await runPipeline({
+      name: 'w',
+      steps: [
+        { stage: 'read', paths: [wIn] },
+        { stage: 'write_hf', path: out('weighted') },
+      ],
+    });
     expect(r!.outputs[0]!.report.counters).toMatchObject({ messages_weight_not_written: 1 });
-    expect(rowsOf(out('weighted'))).toEqual([{ id: 'w', dataset: 'weighted', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'yo' }] }]);
+    expect(rowsOf(out('weighted'))).toEqual([
+      {
+        id: 'w',
+        dataset: 'weighted',
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: 'yo' },
+        ],
+      },
+    ]);
   }, 60_000);
 
   it('refuses pack between split and write_hf (it would mix train and test rows)', async () => {
-    await expect(runPipeline({ name: 'bad', steps: [read, split, { stage: 'tokenize', tokenizer: 'qwen3', template: 'chatml' }, { stage: 'pack' }, { stage: 'write_hf', path: out('bad') }] })).rejects.toThrow(/pack step after split/);
+    await expect(
+      runPipeline({ name: 'bad', steps: [read, split, { stage: 'tokenize', tokenizer: 'qwen3', template: 'chatml' }, { stage: 'pack' }, { stage: 'write_hf', path: out('bad') }] }),
+    ).rejects.toThrow(/pack step after split/);
   }, 60_000);
 });
 

@@ -16,7 +16,10 @@ describe('sftforge generate (command line)', () => {
   it('--dry-run generates against the built-in fake server, in ShareGPT form', async () => {
     const out = join(tmp(), 'o.jsonl');
     await cli(['--sector', 'creation', '--count', '3', '-o', out, '--dry-run', '--format', 'sharegpt', '--quiet']);
-    const recs = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; conversations: { from: string }[]; meta: { models: unknown } });
+    const recs = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; conversations: { from: string }[]; meta: { models: unknown } });
     expect(recs.map((r) => r.id)).toEqual(['creation-0-000000000', 'creation-0-000000001', 'creation-0-000000002']);
     expect(recs[0]!.conversations[0]!.from).toBe('human');
     expect(recs[0]!.meta.models).toEqual({ user: 'fake-user', assistant: 'fake-assistant' });

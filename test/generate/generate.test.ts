@@ -18,12 +18,32 @@ const cfg = smallConfig();
 
 async function gen(o: Partial<GenerateOptions> & { out: string }, faults: FakeFaultRule[] = []) {
   server ??= await startFakeServer({ faults });
-  return runGenerate({ sectors: ['world', 'creation'], count: 12, format: 'ultrachat', seed: 1, concurrency: 4, config: cfg, baseUrl: server.url, userModel: 'sim-user', assistantModel: 'sim-assistant', progress: 'none', ...o });
+  return runGenerate({
+    sectors: ['world', 'creation'],
+    count: 12,
+    format: 'ultrachat',
+    seed: 1,
+    concurrency: 4,
+    config: cfg,
+    baseUrl: server.url,
+    userModel: 'sim-user',
+    assistantModel: 'sim-assistant',
+    progress: 'none',
+    ...o,
+  });
 }
 
 type Rec = { id: string; data?: string[]; conversations?: { from: string; value: string }[]; meta: Record<string, unknown> };
-const read = (file: string): Rec[] => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Rec);
-const journal = (file: string): JournalEntry[] => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JournalEntry);
+const read = (file: string): Rec[] =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Rec);
+const journal = (file: string): JournalEntry[] =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as JournalEntry);
 
 describe('generate', () => {
   it('writes UltraChat records in id order with metadata, readable by the readers of clean/tokenize', async () => {
@@ -81,7 +101,20 @@ describe('generate', () => {
     server = await startFakeServer({ faults: [{ fault: 'empty', when: () => false }] });
     const c = smallConfig((x) => (x.models.assistant.api_key_env = 'MY_ASSISTANT_KEY'));
     const dir = tmp();
-    const r = await runGenerate({ sectors: ['creation'], count: 2, format: 'ultrachat', seed: 1, concurrency: 2, config: c, baseUrl: server.url, userModel: 'u', assistantModel: 'a', progress: 'none', out: join(dir, 'o.jsonl'), env: { MY_ASSISTANT_KEY: 'sk-secret-123', OPENAI_API_KEY: 'sk-other-456' } });
+    const r = await runGenerate({
+      sectors: ['creation'],
+      count: 2,
+      format: 'ultrachat',
+      seed: 1,
+      concurrency: 2,
+      config: c,
+      baseUrl: server.url,
+      userModel: 'u',
+      assistantModel: 'a',
+      progress: 'none',
+      out: join(dir, 'o.jsonl'),
+      env: { MY_ASSISTANT_KEY: 'sk-secret-123', OPENAI_API_KEY: 'sk-other-456' },
+    });
     seen.push(readFileSync(r.paths.out, 'utf8'), readFileSync(r.paths.journal, 'utf8'), readFileSync(r.paths.openings, 'utf8'));
     for (const s of seen) expect(s).not.toMatch(/sk-secret|sk-other/);
   });

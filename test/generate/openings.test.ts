@@ -21,13 +21,30 @@ interface Line {
   text: string;
   meta: Record<string, unknown>;
 }
-const readLines = (file: string): Line[] => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
+const readLines = (file: string): Line[] =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Line);
 
-async function openings(o: Partial<GenerateOptions> & { config: GenerateConfig; count: number; sectors: GenerateOptions['sectors'] }): Promise<{ lines: Line[]; requests: number; counters: Map<string, number> }> {
+async function openings(
+  o: Partial<GenerateOptions> & { config: GenerateConfig; count: number; sectors: GenerateOptions['sectors'] },
+): Promise<{ lines: Line[]; requests: number; counters: Map<string, number> }> {
   server ??= await startFakeServer();
   const dir = tmp();
   const before = server.log.length;
-  const r = await runGenerate({ out: join(dir, 'out.jsonl'), format: 'ultrachat', seed: 7, concurrency: 4, baseUrl: server.url, userModel: 'u', assistantModel: 'a', openingsOnly: true, progress: 'none', ...o });
+  const r = await runGenerate({
+    out: join(dir, 'out.jsonl'),
+    format: 'ultrachat',
+    seed: 7,
+    concurrency: 4,
+    baseUrl: server.url,
+    userModel: 'u',
+    assistantModel: 'a',
+    openingsOnly: true,
+    progress: 'none',
+    ...o,
+  });
   return { lines: readLines(r.paths.openings), requests: server.log.length - before, counters: r.report.counters };
 }
 

@@ -12,7 +12,11 @@ import { ROOT } from './build.js';
 import { startFakeServer, tmp, type FakeServer } from './fake-openai.js';
 
 const FILE = join(ROOT, 'pipelines/ultrachat.yaml');
-const readJsonl = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const readJsonl = (f: string) =>
+  readFileSync(f, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 async function sftforge(args: string[]): Promise<string> {
   const p = buildProgram().exitOverride();

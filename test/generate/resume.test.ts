@@ -27,10 +27,26 @@ afterAll(async () => {
 
 function start(out: string): { child: ChildProcess; exit: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
   const args = [
-    join(ROOT, 'test/generate/run-generate.mjs'), 'generate',
-    '--sector', 'world,creation', '--count', '24', '-o', out,
-    '--base-url', server.url, '--user-model', 'sim-user', '--assistant-model', 'sim-assistant',
-    '--concurrency', '4', '--seed', '5', '--progress', 'lines',
+    join(ROOT, 'test/generate/run-generate.mjs'),
+    'generate',
+    '--sector',
+    'world,creation',
+    '--count',
+    '24',
+    '-o',
+    out,
+    '--base-url',
+    server.url,
+    '--user-model',
+    'sim-user',
+    '--assistant-model',
+    'sim-assistant',
+    '--concurrency',
+    '4',
+    '--seed',
+    '5',
+    '--progress',
+    'lines',
   ];
   const child = spawn(process.execPath, args, { env: { ...process.env, SFTFORGE_GENERATE_DIST: dist }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -45,7 +61,10 @@ const countIn = (out: string, t: string) => {
   return existsSync(f) ? (readFileSync(f, 'utf8').match(new RegExp(`"t":"${t}"`, 'g')) ?? []).length : 0;
 };
 const entries = (out: string): JournalEntry[] =>
-  readFileSync(journalOf(out), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as JournalEntry);
+  readFileSync(journalOf(out), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as JournalEntry);
 const paidRqs = (out: string) => new Set(entries(out).flatMap((e) => ('rq' in e ? [e.rq] : [])));
 
 async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
@@ -102,7 +121,10 @@ describe('generate survives SIGKILL and Ctrl-C', () => {
     expect(server.log.slice(log2).filter((l) => paid2.has(l.rq))).toEqual([]);
 
     const text = readFileSync(out, 'utf8');
-    const recs = text.trim().split('\n').map((l) => JSON.parse(l) as { id: string });
+    const recs = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string });
     expect(recs).toHaveLength(24);
     expect(new Set(recs.map((x) => x.id)).size).toBe(24);
     expect(readFileSync(out)).toEqual(reference);

@@ -10,12 +10,21 @@ describe('splitCount (--count over sectors)', () => {
 
   it('property: the parts always sum to the count and each is within 1 of its exact share', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 100_000 }), fc.tuple(fc.double({ min: 0.01, max: 5, noNaN: true }), fc.double({ min: 0.01, max: 5, noNaN: true }), fc.double({ min: 0.01, max: 5, noNaN: true })), (count, [a, b, c]) => {
-        const out = splitCount(count, ['world', 'creation', 'assistance'], { world: a, creation: b, assistance: c });
-        expect(out.world + out.creation + out.assistance).toBe(count);
-        const sum = a + b + c;
-        for (const [k, w] of [['world', a], ['creation', b], ['assistance', c]] as const) expect(Math.abs(out[k] - (count * w) / sum)).toBeLessThan(1);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.tuple(fc.double({ min: 0.01, max: 5, noNaN: true }), fc.double({ min: 0.01, max: 5, noNaN: true }), fc.double({ min: 0.01, max: 5, noNaN: true })),
+        (count, [a, b, c]) => {
+          const out = splitCount(count, ['world', 'creation', 'assistance'], { world: a, creation: b, assistance: c });
+          expect(out.world + out.creation + out.assistance).toBe(count);
+          const sum = a + b + c;
+          for (const [k, w] of [
+            ['world', a],
+            ['creation', b],
+            ['assistance', c],
+          ] as const)
+            expect(Math.abs(out[k] - (count * w) / sum)).toBeLessThan(1);
+        },
+      ),
     );
   });
 });

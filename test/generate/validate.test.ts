@@ -14,17 +14,13 @@ describe('turn rejection rules', () => {
     expect(user('Tell me more', 'length')).toBe('truncated_reply');
   });
 
-  it.each([
-    'Thank you!',
-    'Thanks so much for your help!',
-    "You're welcome.",
-    'Thank you, that was really helpful. Have a great day!',
-    'Ok, got it, thanks!',
-    '👍 Thanks!!',
-  ])('politeness only: %s', (t) => {
-    expect(user(t)).toBe('politeness_only');
-    expect(assistant(t)).toBe('politeness_only');
-  });
+  it.each(['Thank you!', 'Thanks so much for your help!', "You're welcome.", 'Thank you, that was really helpful. Have a great day!', 'Ok, got it, thanks!', '👍 Thanks!!'])(
+    'politeness only: %s',
+    (t) => {
+      expect(user(t)).toBe('politeness_only');
+      expect(assistant(t)).toBe('politeness_only');
+    },
+  );
 
   it.each([
     'Thanks! Can you also tell me how long it takes to learn?',
@@ -39,7 +35,7 @@ describe('turn rejection rules', () => {
   it.each([
     'Sure, here are some tips for improving your sleep: go to bed early.',
     'As an AI, I would suggest reading more.',
-    "Here are some ideas you could try: running, swimming.",
+    'Here are some ideas you could try: running, swimming.',
     "I'd be happy to help you with that!",
     'Hope this helps! Let me know.',
     'Yes:\n1. first\n2. second\n3. third\n4. fourth',
@@ -51,14 +47,12 @@ describe('turn rejection rules', () => {
     expect(user('word '.repeat(400))).toBe('user_answers_like_assistant');
   });
 
-  it.each([
-    "I'm sorry, but I can't help with that request.",
-    'I cannot assist with that.',
-    'As an AI language model, I cannot browse the internet.',
-    "Sorry, but I won't do that.",
-  ])('assistant refusal: %s', (t) => {
-    expect(assistant(t)).toBe('assistant_refusal');
-  });
+  it.each(["I'm sorry, but I can't help with that request.", 'I cannot assist with that.', 'As an AI language model, I cannot browse the internet.', "Sorry, but I won't do that."])(
+    'assistant refusal: %s',
+    (t) => {
+      expect(assistant(t)).toBe('assistant_refusal');
+    },
+  );
 
   it('keeps ordinary turns, including an assistant that starts with "Sure"', () => {
     expect(user("Hmm, I'm not really a fan of weightlifting though. Can I do something else?")).toBeNull();

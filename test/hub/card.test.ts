@@ -19,7 +19,10 @@ const base: DatasetCardInput = {
   downloadSize: 5000,
   numBytes: 5000,
   dataFiles: 'data/train-*.arrow',
-  features: [{ name: 'id', dtype: 'string' }, { name: 'input_ids', list: 'int32' }],
+  features: [
+    { name: 'id', dtype: 'string' },
+    { name: 'input_ids', list: 'int32' },
+  ],
   report: { records_in: 1300, records_out: 1234, rejects: { too_long: 6, duplicate: 60, blocked_words: 0 }, repairs: {}, counters: {} },
 };
 
@@ -79,7 +82,7 @@ describe('statistics, read defensively', () => {
     expect(statsRows(undefined)).toEqual([]);
   });
 
-  it('reads `sftforge stats --json` output (StatsResult) into a curated table, with the file\'s own UltraChat reference', () => {
+  it("reads `sftforge stats --json` output (StatsResult) into a curated table, with the file's own UltraChat reference", () => {
     const d = (mean: number, p50: number, max: number) => ({ count: 10, mean, min: 0, p50, p90: max, p99: max, max });
     const stats = {
       sftforge_stats: 1,
@@ -95,7 +98,10 @@ describe('statistics, read defensively', () => {
       },
       groups: {},
       tokenized: [{ rows: 120, tokens_per_row: d(512, 480, 2048), trained_tokens_per_row: d(300, 280, 1500), tokens_total: 61440, trained_tokens_total: 36000, share_trained: 0.5859375 }],
-      reference: [{ dataset: 'Baize', mtld: 67.1 }, { dataset: 'UltraChat', mtld: 74.3 }],
+      reference: [
+        { dataset: 'Baize', mtld: 67.1 },
+        { dataset: 'UltraChat', mtld: 74.3 },
+      ],
     };
     expect(statsRows(stats)).toEqual([
       ['dialogues measured', '120', ''],
@@ -120,10 +126,8 @@ describe('statistics, read defensively', () => {
     expect(languagesFromStats({ languages: 'en' })).toBeUndefined();
   });
 
-  it('size categories follow the Hub\'s buckets', () => {
-    expect([0, 999, 1000, 9999, 10_000, 999_999, 1_000_000, 2e12].map(sizeCategory)).toEqual(
-      ['n<1K', 'n<1K', '1K<n<10K', '1K<n<10K', '10K<n<100K', '100K<n<1M', '1M<n<10M', 'n>1T'],
-    );
+  it("size categories follow the Hub's buckets", () => {
+    expect([0, 999, 1000, 9999, 10_000, 999_999, 1_000_000, 2e12].map(sizeCategory)).toEqual(['n<1K', 'n<1K', '1K<n<10K', '1K<n<10K', '10K<n<100K', '100K<n<1M', '1M<n<10M', 'n>1T']);
   });
 });
 
@@ -155,7 +159,13 @@ describe('sample row', () => {
   it('shows text when a local tokenizer.json decodes, and a fence longer than any backticks inside', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sftforge-tok-'));
     const tokenizer = {
-      version: '1.0', truncation: null, padding: null, added_tokens: [], normalizer: null, pre_tokenizer: { type: 'Whitespace' }, post_processor: null,
+      version: '1.0',
+      truncation: null,
+      padding: null,
+      added_tokens: [],
+      normalizer: null,
+      pre_tokenizer: { type: 'Whitespace' },
+      post_processor: null,
       decoder: { type: 'WordPiece', prefix: '##', cleanup: false },
       model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: { '[UNK]': 0, question: 1, '```': 2, answer: 3 } },
     };

@@ -4,18 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  HubResponseError,
-  HubUnreachableError,
-  NoTokenError,
-  NotADatasetError,
-  RepoAccessError,
-  RepoNameError,
-  TokenRefusedError,
-  findToken,
-  pushDataset,
-  scrubSecret,
-} from '../../src/hub/index.js';
+import { HubResponseError, HubUnreachableError, NoTokenError, NotADatasetError, RepoAccessError, RepoNameError, TokenRefusedError, findToken, pushDataset, scrubSecret } from '../../src/hub/index.js';
 import { SftforgeError } from '../../src/core/errors.js';
 import type { FakeHub } from './fake-hub.js';
 import { makeJsonlOutput, makeTokenizedFolder } from './fixtures.js';
@@ -93,13 +82,15 @@ describe('token', () => {
     const secret = 'hf_revoked_token_abcdefghij';
     const e = await failure(pushDataset(h.opts({ dir, repo: 'alice/d', env: { HF_TOKEN: secret } })), secret);
     expect(e).toBeInstanceOf(TokenRefusedError);
-    expect(e.message).toBe(`the Hub at ${hub.url} refused the token (401: Invalid credentials in Authorization header): set HF_TOKEN or --token-file to a valid token from https://huggingface.co/settings/tokens`);
+    expect(e.message).toBe(
+      `the Hub at ${hub.url} refused the token (401: Invalid credentials in Authorization header): set HF_TOKEN or --token-file to a valid token from https://huggingface.co/settings/tokens`,
+    );
     expectNoTokenLeak(hub, h.logs, secret);
   });
 });
 
 describe('repository', () => {
-  it('a repo in someone else\'s namespace is refused before hashing or uploading anything', async () => {
+  it("a repo in someone else's namespace is refused before hashing or uploading anything", async () => {
     hub.addRepo('bob/chat', 'bob');
     const e = await failure(pushDataset(h.opts({ dir, repo: 'bob/chat' })));
     expect(e).toBeInstanceOf(RepoAccessError);
@@ -217,7 +208,10 @@ describe('folder', () => {
     const junk = Buffer.from('not arrow at all');
     await writeFile(join(d, 'data-00000-of-00001.arrow'), junk);
     const { createHash } = await import('node:crypto');
-    await writeFile(join(d, 'sftforge.json'), JSON.stringify({ kind: 'tokenized', shards: [{ file: 'data-00000-of-00001.arrow', rows: 1, bytes: junk.length, sha256: createHash('sha256').update(junk).digest('hex') }] }));
+    await writeFile(
+      join(d, 'sftforge.json'),
+      JSON.stringify({ kind: 'tokenized', shards: [{ file: 'data-00000-of-00001.arrow', rows: 1, bytes: junk.length, sha256: createHash('sha256').update(junk).digest('hex') }] }),
+    );
     await expectNotADataset(d, /data-00000-of-00001\.arrow: is not an Arrow IPC stream shard/);
   });
 });

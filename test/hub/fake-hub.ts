@@ -110,7 +110,9 @@ export class FakeHub {
   }
 
   private nextOid(): string {
-    return createHash('sha1').update(`commit ${++this.commitCount}`).digest('hex');
+    return createHash('sha1')
+      .update(`commit ${++this.commitCount}`)
+      .digest('hex');
   }
 
   private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -147,7 +149,12 @@ export class FakeHub {
 
     if (path === '/api/whoami-v2') {
       if (!u) return this.json(res, 401, { error: 'Invalid credentials in Authorization header' });
-      return this.json(res, 200, { type: 'user', name: u.name, orgs: u.orgs.map((name) => ({ type: 'org', name })), auth: { type: 'access_token', accessToken: { displayName: 'test', role: 'write', createdAt: '2024-01-01T00:00:00.000Z' } } });
+      return this.json(res, 200, {
+        type: 'user',
+        name: u.name,
+        orgs: u.orgs.map((name) => ({ type: 'org', name })),
+        auth: { type: 'access_token', accessToken: { displayName: 'test', role: 'write', createdAt: '2024-01-01T00:00:00.000Z' } },
+      });
     }
     if (path === '/api/repos/create' && method === 'POST') return this.create(res, u, JSON.parse(rec.body.toString()));
 
@@ -213,9 +220,7 @@ export class FakeHub {
     if (!u) return this.json(res, 401, { message: 'Invalid credentials' });
     if (!repo || (u.name !== repo.owner && !u.orgs.includes(repo.owner))) return this.json(res, 403, { message: 'forbidden' });
     const objects = body.objects.map((o) =>
-      this.lfs.has(o.oid)
-        ? { oid: o.oid, size: o.size }
-        : { oid: o.oid, size: o.size, authenticated: true, actions: { upload: { href: `${this.url}/lfs-upload/${o.oid}`, expires_in: 3600 } } },
+      this.lfs.has(o.oid) ? { oid: o.oid, size: o.size } : { oid: o.oid, size: o.size, authenticated: true, actions: { upload: { href: `${this.url}/lfs-upload/${o.oid}`, expires_in: 3600 } } },
     );
     res.writeHead(200, { 'Content-Type': 'application/vnd.git-lfs+json' });
     res.end(JSON.stringify({ transfer: 'basic', objects }));
@@ -239,7 +244,10 @@ export class FakeHub {
   }
 
   private commit(res: ServerResponse, name: string, commits: FakeCommit[], ndjson: string): void {
-    const lines = ndjson.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { key: string; value: Record<string, string> });
+    const lines = ndjson
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { key: string; value: Record<string, string> });
     const header = lines.find((l) => l.key === 'header')?.value;
     const files = new Map(commits.at(-1)!.files);
     for (const { key, value } of lines) {

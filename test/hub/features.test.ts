@@ -22,7 +22,13 @@ describe('featuresFromSchema', () => {
       { name: 's', dtype: 'large_string' },
       { name: 'nested', list: { list: 'string' } },
       { name: 'fixed', list: 'float64', length: 3 },
-      { name: 'turn', struct: [{ name: 'role', dtype: 'string' }, { name: 'tokens', list: 'int64' }] },
+      {
+        name: 'turn',
+        struct: [
+          { name: 'role', dtype: 'string' },
+          { name: 'tokens', list: 'int64' },
+        ],
+      },
     ]);
   });
 

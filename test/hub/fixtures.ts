@@ -33,10 +33,22 @@ const listOf = (t: Int32 | Float32) => new List(new Field('item', t, true));
 
 export function shardBytes(rows: FixtureRow[]): Uint8Array {
   const table = new Table({
-    id: vectorFromArray(rows.map((r) => r.id), new Utf8()),
-    input_ids: vectorFromArray(rows.map((r) => r.input_ids), listOf(new Int32())),
-    labels: vectorFromArray(rows.map((r) => r.labels), listOf(new Int32())),
-    loss_weights: vectorFromArray(rows.map((r) => r.loss_weights), listOf(new Float32())),
+    id: vectorFromArray(
+      rows.map((r) => r.id),
+      new Utf8(),
+    ),
+    input_ids: vectorFromArray(
+      rows.map((r) => r.input_ids),
+      listOf(new Int32()),
+    ),
+    labels: vectorFromArray(
+      rows.map((r) => r.labels),
+      listOf(new Int32()),
+    ),
+    loss_weights: vectorFromArray(
+      rows.map((r) => r.loss_weights),
+      listOf(new Float32()),
+    ),
   });
   return tableToIPC(table, 'stream');
 }
@@ -74,7 +86,18 @@ export async function makeTokenizedFolder(o: TokenizedFixtureOptions = {}): Prom
   }
   const features = { id: { dtype: 'string', _type: 'Value' }, input_ids: hfList('int32'), labels: hfList('int32'), loss_weights: hfList('float32') };
   await writeFile(join(dir, 'dataset_info.json'), JSON.stringify({ citation: '', description: '', features, homepage: '', license: '' }));
-  await writeFile(join(dir, 'state.json'), JSON.stringify({ _data_files: shards.map((s) => ({ filename: s.file })), _fingerprint: 'f00d', _format_columns: null, _format_kwargs: {}, _format_type: null, _output_all_columns: false, _split: null }));
+  await writeFile(
+    join(dir, 'state.json'),
+    JSON.stringify({
+      _data_files: shards.map((s) => ({ filename: s.file })),
+      _fingerprint: 'f00d',
+      _format_columns: null,
+      _format_kwargs: {},
+      _format_type: null,
+      _output_all_columns: false,
+      _split: null,
+    }),
+  );
   const manifest = {
     // The shape src/format/writers/manifest.ts (TokenizedManifest) writes, plus `pipeline`.
     sftforge_version: '0.1.0',
@@ -94,7 +117,10 @@ export async function makeTokenizedFolder(o: TokenizedFixtureOptions = {}): Prom
     shards: shards.map((s, i) => ({ file: s.file, rows: rows.slice(i * per, (i + 1) * per).length, bytes: s.bytes.length, sha256: createHash('sha256').update(s.bytes).digest('hex') })),
     features,
     report: { stage: 'tokenize', records_in: nRows + 7, records_out: nRows, rejects: { duplicate: 4, too_long: 1, empty_turn: 2 }, repairs: { html_to_markdown: 12 }, counters: {}, bytes_in: 4096 },
-    added_tokens: [{ content: '<|im_start|>', id: 151644, appended: false }, { content: '<|im_end|>', id: 151645, appended: false }],
+    added_tokens: [
+      { content: '<|im_start|>', id: 151644, appended: false },
+      { content: '<|im_end|>', id: 151645, appended: false },
+    ],
     vocab_size: 151669,
     ...o.manifest,
   };
@@ -116,12 +142,29 @@ export interface JsonlFixture {
 export async function makeJsonlOutput(records = 12, name = 'clean'): Promise<JsonlFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'sftforge-hub-jsonl-'));
   const lines = Array.from({ length: records }, (_, i) =>
-    JSON.stringify({ id: `c${i}`, conversations: [{ from: 'human', value: `question ${i}` }, { from: 'gpt', value: `answer ${i}` }] }),
+    JSON.stringify({
+      id: `c${i}`,
+      conversations: [
+        { from: 'human', value: `question ${i}` },
+        { from: 'gpt', value: `answer ${i}` },
+      ],
+    }),
   );
   const bytes = Buffer.from(lines.join('\n') + '\n');
   const file = join(dir, `${name}.jsonl`);
   await writeFile(file, bytes);
-  const report = { stage: 'clean', records_in: records + 3, records_out: records, rejects: { malformed: 1, duplicate: 2 }, repairs: {}, counters: {}, bytes_in: 1234, seconds: 0.1, mb_per_s: 0.01, records_per_s: 150 };
+  const report = {
+    stage: 'clean',
+    records_in: records + 3,
+    records_out: records,
+    rejects: { malformed: 1, duplicate: 2 },
+    repairs: {},
+    counters: {},
+    bytes_in: 1234,
+    seconds: 0.1,
+    mb_per_s: 0.01,
+    records_per_s: 150,
+  };
   await writeFile(join(dir, `${name}.report.json`), JSON.stringify(report));
   return { dir, file, bytes, report };
 }

@@ -83,7 +83,16 @@ describe('pushDataset --parquet', () => {
     const bytes = Buffer.from(arrowStreamToParquet(shardBytes([0, 1, 2].map(fixtureRow))));
     await writeFile(join(dir, 'openchat.train.parquet'), bytes);
     const sha = createHash('sha256').update(bytes).digest('hex');
-    await writeFile(join(dir, 'sftforge.json'), JSON.stringify({ kind: 'tokenized', format: 'parquet-openchat', rows: 3, shards: [{ file: 'openchat.train.parquet', rows: 3, bytes: bytes.length, sha256: sha }], features: { parquet: 'openchat' } }));
+    await writeFile(
+      join(dir, 'sftforge.json'),
+      JSON.stringify({
+        kind: 'tokenized',
+        format: 'parquet-openchat',
+        rows: 3,
+        shards: [{ file: 'openchat.train.parquet', rows: 3, bytes: bytes.length, sha256: sha }],
+        features: { parquet: 'openchat' },
+      }),
+    );
     const res = await pushDataset(h.opts({ dir, repo: REPO, parquet: true }));
     expect(hub.file(REPO, 'data/train-00000-of-00001.parquet')!.equals(bytes)).toBe(true);
     expect(h.logs).toContain(`note: ${dir} already holds Parquet; it is pushed as it is`);

@@ -41,12 +41,17 @@ describe('pushDataset: tokenized folder', () => {
     expect(hub.file(REPO, 'dataset_info.json')).toBeUndefined();
     // Every shard went through LFS, once.
     expect(hub.uploads().sort()).toEqual(fx.shards.map((s) => sha(s.bytes)).sort());
-    expect(res.upload.map((f) => f.path).sort()).toEqual(
-      ['README.md', 'data/train-00000-of-00003.arrow', 'data/train-00001-of-00003.arrow', 'data/train-00002-of-00003.arrow', 'sftforge.json', 'stats.json'],
-    );
+    expect(res.upload.map((f) => f.path).sort()).toEqual([
+      'README.md',
+      'data/train-00000-of-00003.arrow',
+      'data/train-00001-of-00003.arrow',
+      'data/train-00002-of-00003.arrow',
+      'sftforge.json',
+      'stats.json',
+    ]);
   });
 
-  it('the uploaded shards read back as Arrow IPC streams with every row (what datasets\' arrow builder opens)', async () => {
+  it("the uploaded shards read back as Arrow IPC streams with every row (what datasets' arrow builder opens)", async () => {
     const fx = await makeTokenizedFolder({ rows: 11, shards: 2 });
     await pushDataset(h.opts({ dir: fx.dir, repo: REPO }));
     const ids: string[] = [];
@@ -110,7 +115,9 @@ describe('pushDataset: tokenized folder', () => {
     hub.dropUpload = { oid: oids[1]!, afterStored: 2 };
     const err = await pushDataset(h.opts({ dir: fx.dir, repo: REPO })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UploadInterruptedError);
-    expect((err as Error).message).toMatch(/^the connection to http:\/\/127\.0\.0\.1:\d+ broke while uploading to alice\/sft-data \((UND_ERR_SOCKET|ECONNRESET|EPIPE)\): run the same push again; files already uploaded are not sent again$/);
+    expect((err as Error).message).toMatch(
+      /^the connection to http:\/\/127\.0\.0\.1:\d+ broke while uploading to alice\/sft-data \((UND_ERR_SOCKET|ECONNRESET|EPIPE)\): run the same push again; files already uploaded are not sent again$/,
+    );
     expect((err as Error).message).not.toContain('\n');
     expect(hub.commits(REPO)).toHaveLength(1); // nothing committed
     expect([...hub.lfs.keys()].sort()).toEqual([oids[0], oids[2]].sort());

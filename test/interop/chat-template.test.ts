@@ -49,7 +49,7 @@ describe.skipIf(!HAS_PYTHON)(`transformers apply_chat_template (${HAS_PYTHON ? '
     await runTokenize({ inputs: [input], output: out, tokenizer: tokDir, template: 'hf', maxLen: 32768, quiet: true });
   }, 120_000);
 
-  it('140 conversations: input_ids and assistant_masks equal transformers\'', async () => {
+  it("140 conversations: input_ids and assistant_masks equal transformers'", async () => {
     const messages = convs.map((c) => c.conversations.map((t) => ({ role: t.from === 'human' ? 'user' : 'assistant', content: t.value })));
     const want = await py<{ input_ids: number[]; assistant_masks: number[] }[]>(APPLY, { tokenizer: tokDir, conversations: messages });
     const state = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8'));
@@ -57,7 +57,12 @@ describe.skipIf(!HAS_PYTHON)(`transformers apply_chat_template (${HAS_PYTHON ? '
     for (const f of state._data_files) {
       for (const r of tableFromIPC(readFileSync(join(out, f.filename))).toArray()) {
         const o = r.toJSON() as Record<string, { toArray(): ArrayLike<number> } | string>;
-        rows.push({ id: String(o.id), input_ids: Array.from((o.input_ids as { toArray(): ArrayLike<number> }).toArray()), labels: Array.from((o.labels as { toArray(): ArrayLike<number> }).toArray()), assistant_masks: Array.from((o.assistant_masks as { toArray(): ArrayLike<number> }).toArray()) });
+        rows.push({
+          id: String(o.id),
+          input_ids: Array.from((o.input_ids as { toArray(): ArrayLike<number> }).toArray()),
+          labels: Array.from((o.labels as { toArray(): ArrayLike<number> }).toArray()),
+          assistant_masks: Array.from((o.assistant_masks as { toArray(): ArrayLike<number> }).toArray()),
+        });
       }
     }
     expect(rows.map((r) => r.id)).toEqual(convs.map((c) => c.id));

@@ -41,7 +41,10 @@ print(json.dumps({"disk": d.to_list(), "arrow": e.to_list(), "features": {k: str
 describe.skipIf(!HAS_PYTHON)(`datasets loads tokenize output (${HAS_PYTHON ? 'venv found' : SKIP_REASON})`, () => {
   const dirs: Record<string, string> = {};
   beforeAll(async () => {
-    for (const [name, pack] of [['flat', false], ['packed', true]] as const) {
+    for (const [name, pack] of [
+      ['flat', false],
+      ['packed', true],
+    ] as const) {
       dirs[name] = join(tmp, name);
       await runTokenize({ inputs: [DUMMY], output: dirs[name]!, tokenizer: 'mistral', template: 'openchat_3.5', maxLen: 1024, pack, shardSize: 200_000, quiet: true });
     }

@@ -24,10 +24,29 @@ print(json.dumps({"ids": ids, "decoded": [sp.decode(x) for x in ids]}))
 `;
 
 const EDGE = [
-  '', ' ', '  leading spaces', 'trailing  ', 'a\nb\n\n\nc', '\tTabbed\tline', 'Hello world', '你好，世界', '😀🫠 emoji and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
-  '</s> <s> <unk> typed by a user', 'x'.repeat(300), 'ĠÄ weird bytes \u0000\u0001', 'def f(x):\n    return x ** 2  # comment',
-  'Ünïcödé façade naïve', 'ﬁ ligature and ＦＵＬＬＷＩＤＴＨ', '   ', '\n', '\ufeffBOM first', 'a      b', '    x', 'a\t\t  b        c',
-  ' '.repeat(17) + 'deep indent', 'x' + ' '.repeat(33) + 'y',
+  '',
+  ' ',
+  '  leading spaces',
+  'trailing  ',
+  'a\nb\n\n\nc',
+  '\tTabbed\tline',
+  'Hello world',
+  '你好，世界',
+  '😀🫠 emoji and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
+  '</s> <s> <unk> typed by a user',
+  'x'.repeat(300),
+  'ĠÄ weird bytes \u0000\u0001',
+  'def f(x):\n    return x ** 2  # comment',
+  'Ünïcödé façade naïve',
+  'ﬁ ligature and ＦＵＬＬＷＩＤＴＨ',
+  '   ',
+  '\n',
+  '\ufeffBOM first',
+  'a      b',
+  '    x',
+  'a\t\t  b        c',
+  ' '.repeat(17) + 'deep indent',
+  'x' + ' '.repeat(33) + 'y',
 ];
 
 describe.skipIf(!HAS_PYTHON)(`llama2 equals sentencepiece on Meta's tokenizer.model (${HAS_PYTHON ? 'venv found' : SKIP_REASON})`, () => {
@@ -48,7 +67,10 @@ describe.skipIf(!HAS_PYTHON)(`llama2 equals sentencepiece on Meta's tokenizer.mo
   it(`ids of every text equal sentencepiece's (sample turns + ${EDGE.length} edge cases)`, async () => {
     const want = await py<{ ids: number[][]; decoded: string[] }>(SPM, { model: sharedData('tokenizers', 'llama2', 'tokenizer.model'), texts });
     expect(texts.length).toBeGreaterThan(1000);
-    for (const [name, t] of [['bundled llama2', tok], ['converted tokenizer.model', converted]] as const) {
+    for (const [name, t] of [
+      ['bundled llama2', tok],
+      ['converted tokenizer.model', converted],
+    ] as const) {
       const got = await t.backend.encodeBatch(texts, 'plain');
       texts.forEach((x, i) => expect(Array.from(got[i]!.ids), `${name}: ${JSON.stringify(x.slice(0, 60))}`).toEqual(want.ids[i]));
     }

@@ -41,8 +41,19 @@ print(json.dumps(out))
 describe.skipIf(!HAS_PYTHON)(`OpenChat's OpenchatDataset loader steps (${HAS_PYTHON ? 'venv found' : SKIP_REASON})`, () => {
   it('reads every epoch file, finds a MODEL_CONFIG_MAP key in metadata_json, concatenates a batch', async () => {
     const dir = join(tmp, 'oc');
-    const res = await runTokenize({ inputs: [sharedData('public', 'FastChat_dummy_conversation.json')], output: dir, tokenizer: 'mistral', template: 'openchat_3.5', format: 'parquet-openchat', quiet: true, openchat: { epochs: 3 } });
-    const got = await py<{ model_type: string; rows: number; ok: boolean; dtypes: Record<string, string>; num_seqs_sum: number; first_ids: number[]; lens: number[] }[]>(LOADER, { prefix: join(dir, 'openchat'), epochs: 3 });
+    const res = await runTokenize({
+      inputs: [sharedData('public', 'FastChat_dummy_conversation.json')],
+      output: dir,
+      tokenizer: 'mistral',
+      template: 'openchat_3.5',
+      format: 'parquet-openchat',
+      quiet: true,
+      openchat: { epochs: 3 },
+    });
+    const got = await py<{ model_type: string; rows: number; ok: boolean; dtypes: Record<string, string>; num_seqs_sum: number; first_ids: number[]; lens: number[] }[]>(LOADER, {
+      prefix: join(dir, 'openchat'),
+      epochs: 3,
+    });
     expect(got).toHaveLength(3);
     for (const g of got) {
       expect(OPENCHAT_MODEL_TYPE_NAMES).toContain(g.model_type);

@@ -54,13 +54,16 @@ describe.skipIf(!HAS_PYTHON)(`load_dataset on pushed repos (${HAS_PYTHON ? 'venv
 
   it('DatasetDict folder: one split per dataset_dict.json entry', async () => {
     const dir = join(tmp, 'dd');
-    await py(`
+    await py(
+      `
 import json, sys
 from datasets import Dataset, DatasetDict
 a = json.loads(sys.argv[1])
 DatasetDict({"train": Dataset.from_dict({"input_ids": [[1, 2], [3]], "labels": [[-100, 2], [3]]}), "test": Dataset.from_dict({"input_ids": [[4, 5, 6]], "labels": [[4, 5, 6]]})}).save_to_disk(a["dir"])
 print("null")
-`, { dir });
+`,
+      { dir },
+    );
     const got = await load(await pushAndClone(dir, 'alice/dd'));
     expect(Object.keys(got).sort()).toEqual(['test', 'train']);
     expect([got.train!.rows, got.test!.rows]).toEqual([2, 1]);
@@ -70,7 +73,29 @@ print("null")
   it('messages JSONL and preference JSONL (no run report needed)', async () => {
     const m = join(tmp, 'msg', 'messages.jsonl');
     mkdirSync(dirname(m), { recursive: true });
-    writeFileSync(m, [{ id: 'a', dataset: 'x', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello', weight: 0 }] }, { id: 'b', dataset: 'x', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(
+      m,
+      [
+        {
+          id: 'a',
+          dataset: 'x',
+          messages: [
+            { role: 'user', content: 'hi' },
+            { role: 'assistant', content: 'hello', weight: 0 },
+          ],
+        },
+        {
+          id: 'b',
+          dataset: 'x',
+          messages: [
+            { role: 'user', content: 'q' },
+            { role: 'assistant', content: 'a' },
+          ],
+        },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n') + '\n',
+    );
     const got = await load(await pushAndClone(m, 'alice/msg'));
     expect(got.train!.rows).toBe(2);
     expect(got.train!.columns).toEqual(['id', 'dataset', 'messages']);

@@ -21,7 +21,14 @@ if (!HAS_PYTHON) process.stderr.write(`test/interop: ${SKIP_REASON}\n`);
  */
 export function py<T = unknown>(code: string, args: unknown): Promise<T> {
   const shim = `import sys\nsys.argv = [sys.argv[0], sys.stdin.read()]\n${code}`;
-  const env = { ...process.env, HF_HUB_OFFLINE: '1', HF_DATASETS_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1', HF_DATASETS_CACHE: join(ROOT, '.venv-py', 'datasets-cache'), TOKENIZERS_PARALLELISM: 'false' };
+  const env = {
+    ...process.env,
+    HF_HUB_OFFLINE: '1',
+    HF_DATASETS_OFFLINE: '1',
+    TRANSFORMERS_OFFLINE: '1',
+    HF_DATASETS_CACHE: join(ROOT, '.venv-py', 'datasets-cache'),
+    TOKENIZERS_PARALLELISM: 'false',
+  };
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, ['-c', shim], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

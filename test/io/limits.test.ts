@@ -10,14 +10,20 @@ import { isReject, type Conversation, type RejectMarker } from '../../src/core/t
 import { collect, tempDir } from '../helpers/paths.js';
 
 const rec = (id: string | number | undefined, text = 'hello there') =>
-  JSON.stringify({ ...(id !== undefined && { id }), conversations: [{ from: 'human', value: 'q ' + text }, { from: 'gpt', value: 'a ' + text }] });
+  JSON.stringify({
+    ...(id !== undefined && { id }),
+    conversations: [
+      { from: 'human', value: 'q ' + text },
+      { from: 'gpt', value: 'a ' + text },
+    ],
+  });
 const show = (xs: (Conversation | RejectMarker)[]) => xs.map((x) => (isReject(x) ? `${x.reason}@${x.source.line ?? x.source.index ?? '-'}` : `${x.id}${x.repairs ? `[${x.repairs.join(',')}]` : ''}`));
 const read = (files: string[], o: Parameters<typeof readConversations>[1] = {}) => collect(readConversations(files, { onWarning: () => undefined, ...o }));
 
 describe('inspectJson: depth and top-level id without parsing', () => {
   it('measures nesting and finds the id as the normalizer reads it', () => {
     expect(inspectJson('{"a":[[[1]]]}', 10)).toEqual({ depth: 4, tooDeep: false });
-    expect(inspectJson('[' .repeat(6) + ']'.repeat(6), 5)).toMatchObject({ tooDeep: true });
+    expect(inspectJson('['.repeat(6) + ']'.repeat(6), 5)).toMatchObject({ tooDeep: true });
     expect(inspectJson('{"x":"{[[[[[[","id":"a\\"b"}', 3)).toEqual({ depth: 1, tooDeep: false, id: 'a"b' });
     expect(inspectJson('{"meta":{"id":"inner"},"id": 12 }', 9).id).toBe('12');
     expect(inspectJson('{"id":"a","id":"b"}', 9).id).toBe('b'); // JSON.parse keeps the last

@@ -13,8 +13,21 @@ describe('readers', () => {
   it('reads ShareGPT JSON, JSONL, .gz of either, and a folder, sorted and recursive', async () => {
     const dir = tempDir();
     const recs = [
-      { id: 'a', conversations: [{ from: 'human', value: 'hi' }, { from: 'gpt', value: 'hello' }] },
-      { id: 'b', model: 'Model: GPT-4', conversations: [{ from: 'user', value: 'q' }, { from: 'chatgpt', value: 'r' }] },
+      {
+        id: 'a',
+        conversations: [
+          { from: 'human', value: 'hi' },
+          { from: 'gpt', value: 'hello' },
+        ],
+      },
+      {
+        id: 'b',
+        model: 'Model: GPT-4',
+        conversations: [
+          { from: 'user', value: 'q' },
+          { from: 'chatgpt', value: 'r' },
+        ],
+      },
     ];
     mkdirSync(join(dir, 'sub'));
     writeFileSync(join(dir, 'b.json'), JSON.stringify(recs));
@@ -27,10 +40,24 @@ describe('readers', () => {
     const got = convs(out);
     expect(got.map((c) => `${c.source.file.slice(dir.length + 1)}:${c.id}`)).toEqual([
       // The same records in four files: a later copy leaves under `ID#k` (duplicate_id).
-      'a.jsonl:a', 'a.jsonl:b', 'b.json:a#2', 'b.json:b#2', 'sub/c.json.gz:a#3', 'sub/c.json.gz:b#3', 'sub/d.jsonl.gz:a#4', 'sub/d.jsonl.gz:b#4',
+      'a.jsonl:a',
+      'a.jsonl:b',
+      'b.json:a#2',
+      'b.json:b#2',
+      'sub/c.json.gz:a#3',
+      'sub/c.json.gz:b#3',
+      'sub/d.jsonl.gz:a#4',
+      'sub/d.jsonl.gz:b#4',
     ]);
     expect(got.map((c) => c.repairs ?? [])).toEqual([[], [], ...Array(6).fill(['duplicate_id'])]);
-    expect(got[1]).toMatchObject({ model: 'Model: GPT-4', turns: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'r' }], source: { line: 2 } });
+    expect(got[1]).toMatchObject({
+      model: 'Model: GPT-4',
+      turns: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'r' },
+      ],
+      source: { line: 2 },
+    });
     expect(got[3]!.source).toEqual({ file: join(dir, 'b.json'), index: 1 });
   });
 
@@ -50,7 +77,19 @@ describe('readers', () => {
 
   it('reads ShareGPT page HTML through __NEXT_DATA__', async () => {
     const dir = tempDir();
-    const data = { props: { pageProps: { id: 'pg1', content: { items: [{ from: 'human', value: 'x <b>y</b>' }, { from: 'gpt', value: '<div class="markdown prose"><p>z</p></div>' }] } } } };
+    const data = {
+      props: {
+        pageProps: {
+          id: 'pg1',
+          content: {
+            items: [
+              { from: 'human', value: 'x <b>y</b>' },
+              { from: 'gpt', value: '<div class="markdown prose"><p>z</p></div>' },
+            ],
+          },
+        },
+      },
+    };
     writeFileSync(join(dir, 'pg1.html'), `<html><body><script id="__NEXT_DATA__" type="application/json">${JSON.stringify(data)}</script></body></html>`);
     writeFileSync(join(dir, 'broken.html'), '<html>no payload</html>');
     const out = await collect(readConversations([dir]));
@@ -74,7 +113,15 @@ describe('readers', () => {
     writeFileSync(join(dir, 'x.jsonl'), lines.join('\n') + '\n');
     const out = await collect(readConversations([join(dir, 'x.jsonl')]));
     expect(out.map((x) => (isReject(x) ? `${x.reason}@${x.source.line}` : `ok@${x.source.line}`))).toEqual([
-      'ok@1', 'malformed@2', 'malformed@3', 'malformed@4', 'malformed@5', 'malformed@6', 'ok@7', 'unknown_role@8', 'malformed@9',
+      'ok@1',
+      'malformed@2',
+      'malformed@3',
+      'malformed@4',
+      'malformed@5',
+      'malformed@6',
+      'ok@7',
+      'unknown_role@8',
+      'malformed@9',
     ]);
     // A number is text with a repair, never silently: `non_string_value`.
     expect(convs(out).find((c) => c.id === 'nn')).toMatchObject({ turns: [{ content: '5' }], repairs: ['non_string_value'] });
@@ -93,7 +140,13 @@ describe('readers', () => {
 
   it('keeps reading after a cut .gz and reports the cut', async () => {
     const dir = tempDir();
-    const recs = Array.from({ length: 200 }, (_, i) => ({ id: `r${i}`, conversations: [{ from: 'human', value: 'q'.repeat(50) }, { from: 'gpt', value: 'a'.repeat(50) + i }] }));
+    const recs = Array.from({ length: 200 }, (_, i) => ({
+      id: `r${i}`,
+      conversations: [
+        { from: 'human', value: 'q'.repeat(50) },
+        { from: 'gpt', value: 'a'.repeat(50) + i },
+      ],
+    }));
     const gz = gzipSync(JSON.stringify(recs));
     writeFileSync(join(dir, 'cut.json.gz'), gz.subarray(0, Math.floor(gz.length * 0.6)));
     const out = await collect(readConversations([join(dir, 'cut.json.gz')]));

@@ -18,7 +18,11 @@ afterEach(async () => {
 });
 
 let n = 0;
-const conv = (...turns: string[]): Conversation => ({ id: `b${++n}`, turns: turns.map((content, i) => ({ role: i % 2 === 0 ? 'user' : 'assistant', content })), source: { file: 'in.jsonl', line: n } });
+const conv = (...turns: string[]): Conversation => ({
+  id: `b${++n}`,
+  turns: turns.map((content, i) => ({ role: i % 2 === 0 ? 'user' : 'assistant', content })),
+  source: { file: 'in.jsonl', line: n },
+});
 
 /** The policy: sample k, regeneration g of a prompt (seed `seedFor('best_of_n', k, g)`) gets `replies[prompt]["k/g"]`. */
 function policyServer(replies: Record<string, Record<string, string>>) {
@@ -133,21 +137,50 @@ describe('write_preferences', () => {
 
   it('writes TRL conversational preference JSONL that datasets.load_dataset("json") reads', async () => {
     const dir = tempDir();
-    const withSystem = { ...rec([3, 8]), turns: [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content: 'Q?' }, { role: 'assistant' as const, content: 'r1' }] };
+    const withSystem = {
+      ...rec([3, 8]),
+      turns: [
+        { role: 'system' as const, content: 'Be brief.' },
+        { role: 'user' as const, content: 'Q?' },
+        { role: 'assistant' as const, content: 'r1' },
+      ],
+    };
     const items = [rec([4, 9, 6, 2]), rec([5, 5]), reject({ reason: 'low_score', source: { file: 'x', line: 1 } }), withSystem, conv('no candidates', 'a')];
     const { out, counters, path } = await writePrefs({ path: 'prefs/pairs.jsonl' }, items, dir);
     expect(out).toEqual(items);
     expect(path).toBe(join(dir, 'prefs/pairs.jsonl'));
-    const rows = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rows = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows).toEqual([
-      { id: (items[0] as Conversation).id, prompt: [{ role: 'user', content: 'Q?' }], chosen: [{ role: 'assistant', content: 'r1' }], rejected: [{ role: 'assistant', content: 'r3' }], score_chosen: 9, score_rejected: 2 },
-      { id: withSystem.id, prompt: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Q?' }], chosen: [{ role: 'assistant', content: 'r1' }], rejected: [{ role: 'assistant', content: 'r0' }], score_chosen: 8, score_rejected: 3 },
+      {
+        id: (items[0] as Conversation).id,
+        prompt: [{ role: 'user', content: 'Q?' }],
+        chosen: [{ role: 'assistant', content: 'r1' }],
+        rejected: [{ role: 'assistant', content: 'r3' }],
+        score_chosen: 9,
+        score_rejected: 2,
+      },
+      {
+        id: withSystem.id,
+        prompt: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Q?' },
+        ],
+        chosen: [{ role: 'assistant', content: 'r1' }],
+        rejected: [{ role: 'assistant', content: 'r0' }],
+        score_chosen: 8,
+        score_rejected: 3,
+      },
     ]);
     expect(counters).toEqual({ preference_pairs: 2, preference_no_pair: 1, preference_no_candidates: 1 });
 
     const python = join(ROOT, '.venv-py/bin/python');
     if (!existsSync(python)) {
-      console.warn(`skipped the datasets check: ${python} is missing (python3 -m venv .venv-py && .venv-py/bin/pip install --no-index --find-links ../shared/wheels/py311 datasets transformers sentencepiece)`);
+      console.warn(
+        `skipped the datasets check: ${python} is missing (python3 -m venv .venv-py && .venv-py/bin/pip install --no-index --find-links ../shared/wheels/py311 datasets transformers sentencepiece)`,
+      );
       return;
     }
     const script = [
@@ -158,7 +191,10 @@ describe('write_preferences', () => {
     const got = JSON.parse(execFileSync(python, ['-c', script, path], { encoding: 'utf8', env: { ...process.env, HF_DATASETS_OFFLINE: '1', HF_HUB_OFFLINE: '1', HF_HOME: join(dir, 'hf') } }));
     expect(got.n).toBe(2);
     expect(got.columns).toEqual(['chosen', 'id', 'prompt', 'rejected', 'score_chosen', 'score_rejected']);
-    expect(got.prompt).toEqual([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Q?' }]);
+    expect(got.prompt).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Q?' },
+    ]);
     expect(got.chosen).toEqual([{ role: 'assistant', content: 'r1' }]);
     // A list of {role, content} structs: TRL's conversational form.
     expect(got.features).toBe("List({'role': Value('string'), 'content': Value('string')})");

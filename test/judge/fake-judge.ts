@@ -91,7 +91,8 @@ export function autojPair(prompt: string): [string, string] {
 
 /** The last answer of an MT-bench single prompt (one- or multi-turn). */
 export function mtbenchAnswer(prompt: string): string {
-  const m = /\[The Start of Assistant's Answer\]\n([\s\S]*)\n\[The End of Assistant's Answer\]$/.exec(prompt) ?? /[\s\S]*### Assistant A:\n([\s\S]*?)\n\n<\|The End of Assistant A's Conversation/.exec(prompt);
+  const m =
+    /\[The Start of Assistant's Answer\]\n([\s\S]*)\n\[The End of Assistant's Answer\]$/.exec(prompt) ?? /[\s\S]*### Assistant A:\n([\s\S]*?)\n\n<\|The End of Assistant A's Conversation/.exec(prompt);
   if (!m) throw new Error('not an MT-bench single prompt');
   return m[1]!;
 }

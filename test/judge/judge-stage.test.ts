@@ -47,7 +47,13 @@ describe('judge (autoj)', () => {
   it('scores the last reply, in input order whatever the latency, passes rejects, sends the key only as a header', async () => {
     process.env.OPENAI_API_KEY = 'sk-test-secret-key';
     server = await startFakeJudge(autojJudge, { latencyMs: (r) => [40, 5, 25, 0, 15, 30][r.n % 6]! });
-    const recs = [conv('hi', 'hello q=7'), conv('why', 'because q=3'), reject({ reason: 'malformed', source: { file: 'in.jsonl', line: 99 } }), conv('a', 'b q=9.5', 'c', 'd q=2'), conv('x', 'y q=10')];
+    const recs = [
+      conv('hi', 'hello q=7'),
+      conv('why', 'because q=3'),
+      reject({ reason: 'malformed', source: { file: 'in.jsonl', line: 99 } }),
+      conv('a', 'b q=9.5', 'c', 'd q=2'),
+      conv('x', 'y q=10'),
+    ];
     const dir = tempDir();
     const journal = join(dir, 'j.jsonl');
     const { out, counters } = await runJudge({ protocol: 'autoj', base_url: server.url, model: 'autoj-13b', concurrency: 4, journal }, recs, dir);
@@ -165,7 +171,11 @@ describe('judge (mtbench, custom, per_turn) and filter_score', () => {
       const q = qualityOf(/Answer: ([\s\S]*)\nEnd with/.exec(r.messages[0]!.content)![1]!)!;
       return `Hmm. Score: ${q}`;
     });
-    const { out } = await runJudge({ protocol: 'custom', name: 'mine', template: 'judge.txt', score_regex: 'Score: (\\d+)', base_url: server.url, model: 'j', journal: false }, [conv('q', 'a q=3')], dir);
+    const { out } = await runJudge(
+      { protocol: 'custom', name: 'mine', template: 'judge.txt', score_regex: 'Score: (\\d+)', base_url: server.url, model: 'j', journal: false },
+      [conv('q', 'a q=3')],
+      dir,
+    );
     expect(scoreOf(out[0], 'mine')).toBe(3);
     await expect(runJudge({ protocol: 'custom', template: 'judge.txt', base_url: server.url, model: 'j' }, [], dir)).rejects.toThrow(/needs template and score_regex/);
   });

@@ -80,7 +80,12 @@ describe('mix stage', () => {
     const count = new Map<string, number>();
     for (const c of by('alpaca')) count.set(c.id.replace(/#\d+$/, ''), (count.get(c.id.replace(/#\d+$/, '')) ?? 0) + 1);
     const extra = [...new LegacyRandomState(3).sampleWithoutReplacement(5, 2)].map((i) => `alpaca_data.json:${i}`).sort();
-    expect([...count.entries()].filter(([, n]) => n === 3).map(([id]) => id).sort()).toEqual(extra);
+    expect(
+      [...count.entries()]
+        .filter(([, n]) => n === 3)
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(extra);
     expect([...count.values()].every((n) => n >= 2)).toBe(true);
   });
 
@@ -101,7 +106,7 @@ describe('mix stage', () => {
     expect(mixed.map((c) => [c.dataset, base(c.id)])).toEqual([...perm].map((j) => [plain[j]!.dataset, base(plain[j]!.id)]));
   });
 
-  it('passes the sources\' rejects on and reads a mixture file with ${vars}', async () => {
+  it("passes the sources' rejects on and reads a mixture file with ${vars}", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'bad.jsonl'), '{"instruction": "a", "output": "b"}\n{"instruction": 3}\nnot json\n');
     const file = join(dir, 'mix.yaml');

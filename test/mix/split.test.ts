@@ -7,7 +7,15 @@ import { testSizes } from '../../src/mix/split.js';
 import { asyncIterableOf, fakeCtx } from '../helpers/ctx.js';
 import { collect } from '../helpers/paths.js';
 
-const conv = (i: number, dataset: string): Conversation => ({ id: `r${i}`, turns: [{ role: 'user', content: `q${i}` }, { role: 'assistant', content: `a${i}` }], source: { file: 'x.jsonl', line: i + 1 }, dataset });
+const conv = (i: number, dataset: string): Conversation => ({
+  id: `r${i}`,
+  turns: [
+    { role: 'user', content: `q${i}` },
+    { role: 'assistant', content: `a${i}` },
+  ],
+  source: { file: 'x.jsonl', line: i + 1 },
+  dataset,
+});
 const data = [...Array.from({ length: 70 }, (_, i) => conv(i, 'big')), ...Array.from({ length: 30 }, (_, i) => conv(70 + i, 'small'))];
 
 async function run(opts: Record<string, unknown>, items: unknown[] = data) {

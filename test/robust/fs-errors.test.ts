@@ -93,4 +93,3 @@ describe('removeStaleTemps', () => {
     expect(await removeStaleTemps(join(dir, 'missing', 'x'))).toEqual([]);
   });
 });
-

@@ -32,7 +32,11 @@ describe('HfDatasetWriter.finish order', () => {
     for (let i = 0; i < 5; i++) await w.write(row(i));
     const s = await w.finish();
     expect(s.shards.map((x) => x.file)).toEqual([shardName(0, 1)]);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.arrow')).sort()).toEqual([shardName(0, 1)]);
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.arrow'))
+        .sort(),
+    ).toEqual([shardName(0, 1)]);
     expect(readdirSync(dir).sort()).toEqual(['data-00000-of-00001.arrow', 'dataset_info.json', 'state.json']);
   });
 });

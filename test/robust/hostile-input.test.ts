@@ -11,7 +11,14 @@ import { cleanBatch } from '../../src/clean/clean-batch.js';
 import { isReject, reject, type Conversation, type RejectMarker } from '../../src/core/types.js';
 import { tempDir } from '../helpers/paths.js';
 
-const good = (id: string) => JSON.stringify({ id, conversations: [{ from: 'human', value: 'what is 2+2?' }, { from: 'gpt', value: 'It is 4.' }] });
+const good = (id: string) =>
+  JSON.stringify({
+    id,
+    conversations: [
+      { from: 'human', value: 'what is 2+2?' },
+      { from: 'gpt', value: 'It is 4.' },
+    ],
+  });
 
 /** Reads everything, writes every reject to a quarantine, and measures peak RSS growth. */
 async function run(inputs: string[], dir: string) {
@@ -30,7 +37,13 @@ async function run(inputs: string[], dir: string) {
   }
   await q.commit();
   const text = readFileSync(join(dir, 'q.rejects.jsonl'), 'utf8');
-  const lines = text === '' ? [] : text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines =
+    text === ''
+      ? []
+      : text
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { kept, rejects, lines, ms: Date.now() - t0, peakMb: peak / 2 ** 20 };
 }
 
@@ -99,7 +112,10 @@ describe('the quarantine cannot throw', () => {
     await q.write(reject({ reason: 'too_large', source: { file: 'x.jsonl', line: 8 }, record: huge }));
     await q.write(reject({ reason: 'malformed', source: { file: 'x.jsonl', line: 9 }, record: { ok: [1, 2] } }));
     await q.commit();
-    const lines = readFileSync(join(dir, 'q.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir, 'q.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ reason: 'too_deep', source: { file: 'x.jsonl', line: 7 }, id: 'd', record_cut: { kept_bytes: 1 << 20, total_bytes: null } });
     expect(lines[0].record.startsWith('[[[[')).toBe(true);
     expect(lines[1]).toMatchObject({ reason: 'too_large', record_cut: { kept_bytes: 1 << 20, total_bytes: 5 << 20 } });

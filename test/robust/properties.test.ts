@@ -27,7 +27,13 @@ const recordBytes = fc
     bom: fc.boolean(),
   })
   .map(({ id, value, depth, huge, junk, bom }) => {
-    const inner = JSON.stringify({ ...(id !== undefined && { id }), conversations: [{ from: 'human', value }, { from: 'gpt', value: 'a'.repeat(huge) || 'ok' }] });
+    const inner = JSON.stringify({
+      ...(id !== undefined && { id }),
+      conversations: [
+        { from: 'human', value },
+        { from: 'gpt', value: 'a'.repeat(huge) || 'ok' },
+      ],
+    });
     const text = '['.repeat(depth) + inner + ']'.repeat(depth);
     const b = Buffer.from(text);
     const cut = Math.min(b.length, 40);
@@ -86,12 +92,20 @@ describe('readers over hostile record structure', () => {
 
   it('normalizeRecord never throws on any text, and takes its id where the reader found it', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'), recordBytes.map((b) => b.toString('utf8')), idShapes), (text) => {
-        const out = normalizeRecord({ source: { file: 'mem', line: 1 }, text, dialect: 'auto' }, { maxDepth: 64 });
-        expect(out).toBeDefined();
-        const shape = inspectJson(text, 64);
-        if (!isReject(out) && !shape.tooDeep) expect(out.id).toBe(shape.id ?? 'mem:1');
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'),
+          recordBytes.map((b) => b.toString('utf8')),
+          idShapes,
+        ),
+        (text) => {
+          const out = normalizeRecord({ source: { file: 'mem', line: 1 }, text, dialect: 'auto' }, { maxDepth: 64 });
+          expect(out).toBeDefined();
+          const shape = inspectJson(text, 64);
+          if (!isReject(out) && !shape.tooDeep) expect(out.id).toBe(shape.id ?? 'mem:1');
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -18,11 +18,24 @@ export async function writeTokenizedFolder(dir: string, shards: FixtureRow[][], 
   const names = shards.map((_, i) => `data-${String(i).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}.arrow`);
   for (const [i, rows] of shards.entries()) {
     const cols: Record<string, ReturnType<typeof vectorFromArray>> = {
-      id: vectorFromArray(rows.map((r) => r.id), new Utf8()),
-      input_ids: vectorFromArray(rows.map((r) => r.input_ids), listOfInt32()),
-      labels: vectorFromArray(rows.map((r) => r.labels), listOfInt32()),
+      id: vectorFromArray(
+        rows.map((r) => r.id),
+        new Utf8(),
+      ),
+      input_ids: vectorFromArray(
+        rows.map((r) => r.input_ids),
+        listOfInt32(),
+      ),
+      labels: vectorFromArray(
+        rows.map((r) => r.labels),
+        listOfInt32(),
+      ),
     };
-    if (rows.some((r) => r.seq_lens)) cols.seq_lens = vectorFromArray(rows.map((r) => r.seq_lens ?? []), listOfInt32());
+    if (rows.some((r) => r.seq_lens))
+      cols.seq_lens = vectorFromArray(
+        rows.map((r) => r.seq_lens ?? []),
+        listOfInt32(),
+      );
     await writeFile(join(dir, names[i]!), tableToIPC(new Table(cols), 'stream'));
   }
   await writeFile(join(dir, 'state.json'), JSON.stringify({ _data_files: names.map((filename) => ({ filename })), _fingerprint: 'test', _format_type: null }));

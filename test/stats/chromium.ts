@@ -15,16 +15,7 @@ import { chromium } from 'playwright-core';
 /** The system browser; SFTFORGE_SYSTEM_CHROMIUM overrides the path (point it at a missing file to test the fallback). */
 export const CHROMIUM = process.env.SFTFORGE_SYSTEM_CHROMIUM ?? '/usr/bin/chromium';
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface RenderCheck {
   charts: number;

@@ -115,7 +115,7 @@ describe('lexTokenize details', () => {
   test('non-ASCII punctuation stays in the token (as upstream: "don’t" is one token)', () => {
     expect(lexTokenize('I don’t «know»')).toEqual(['i', 'don’t', '«know»']);
   });
-  test("Python str.split() whitespace: U+001C-U+001F and U+0085 split, U+FEFF and U+200B do not", () => {
+  test('Python str.split() whitespace: U+001C-U+001F and U+0085 split, U+FEFF and U+200B do not', () => {
     expect(lexTokenize('a\x1cb\x1fc\x85d\u3000e\u00a0f')).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
     expect(lexTokenize('a\ufeffb c\u200bd')).toEqual(['a\ufeffb', 'c\u200bd']);
   });

@@ -44,7 +44,17 @@ let manifest: { report: { records_in: number; records_out: number; rejects: Reco
 
 beforeAll(async () => {
   writeInput();
-  await runPipeline({ name: 'prep', steps: [{ stage: 'read', paths: [RAW] }, { stage: 'filter_turns', max_turns: 4 }, { stage: 'write_jsonl', path: CLEAN }] }, { workers: 1, quiet: true });
+  await runPipeline(
+    {
+      name: 'prep',
+      steps: [
+        { stage: 'read', paths: [RAW] },
+        { stage: 'filter_turns', max_turns: 4 },
+        { stage: 'write_jsonl', path: CLEAN },
+      ],
+    },
+    { workers: 1, quiet: true },
+  );
   cleanReport = JSON.parse(readFileSync(join(tmp, 'clean.report.json'), 'utf8'));
   await runTokenize({ inputs: [CLEAN], output: TOK, tokenizer: 'mistral', template: 'openchat_3.5', maxLen: 2048, quiet: true });
   manifest = JSON.parse(readFileSync(join(TOK, 'sftforge.json'), 'utf8'));
@@ -82,7 +92,10 @@ function repliesById(): Map<string, string[]> {
   const m = new Map<string, string[]>();
   for (const line of readFileSync(CLEAN, 'utf8').split('\n').filter(Boolean)) {
     const c = JSON.parse(line) as { id: string; conversations: Msg[] };
-    m.set(c.id, c.conversations.filter((t) => t.from === 'gpt').map((t) => `${t.value}<|end_of_turn|>`));
+    m.set(
+      c.id,
+      c.conversations.filter((t) => t.from === 'gpt').map((t) => `${t.value}<|end_of_turn|>`),
+    );
   }
   return m;
 }
@@ -97,7 +110,15 @@ describe('rejects by reason', () => {
   test('the JSON result carries each input report: records in/out and rejects by reason, equal to the reports', () => {
     expect(result.quarantine).toHaveLength(2);
     const [text, tok] = result.quarantine;
-    expect(text).toEqual({ input: CLEAN, report: join(tmp, 'clean.report.json'), stage: expect.any(String), records_in: cleanReport.records_in, records_out: cleanReport.records_out, rejects: cleanReport.rejects, rejected: Object.values(cleanReport.rejects).reduce((a, b) => a + b, 0) });
+    expect(text).toEqual({
+      input: CLEAN,
+      report: join(tmp, 'clean.report.json'),
+      stage: expect.any(String),
+      records_in: cleanReport.records_in,
+      records_out: cleanReport.records_out,
+      rejects: cleanReport.rejects,
+      rejected: Object.values(cleanReport.rejects).reduce((a, b) => a + b, 0),
+    });
     expect(tok).toMatchObject({ input: TOK, report: join(TOK, 'sftforge.json'), records_in: manifest.report.records_in, records_out: manifest.report.records_out, rejects: manifest.report.rejects });
     // in = out + rejects holds for a JSONL (a tokenized folder may split a conversation into rows).
     expect(text!.records_in).toBe(text!.records_out! + text!.rejected);
@@ -109,7 +130,16 @@ describe('rejects by reason', () => {
     const json = join(tmp, 'stage', 'stats.json');
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
-      await runPipeline({ name: 'stats', steps: [{ stage: 'read', paths: [CLEAN] }, { stage: 'stats', json, tokenized: [TOK] }] }, { workers: 1, quiet: true });
+      await runPipeline(
+        {
+          name: 'stats',
+          steps: [
+            { stage: 'read', paths: [CLEAN] },
+            { stage: 'stats', json, tokenized: [TOK] },
+          ],
+        },
+        { workers: 1, quiet: true },
+      );
     } finally {
       out.mockRestore();
     }
@@ -153,7 +183,7 @@ describe('trained share', () => {
 });
 
 describe('sample rows', () => {
-  test('3 rows, picked by the seed, decoded with trained spans = the rows\' assistant replies', () => {
+  test("3 rows, picked by the seed, decoded with trained spans = the rows' assistant replies", () => {
     const k = result.tokenized[0]!;
     expect(k.samples_note).toBeUndefined();
     expect(k.samples.map((s) => s.row)).toEqual(pickRows(k.rows, 3, 0));
@@ -167,8 +197,20 @@ describe('sample rows', () => {
   test('another seed picks other rows; the cap keeps whole characters', async () => {
     expect(pickRows(k0().rows, 3, 7)).not.toEqual(pickRows(k0().rows, 3, 0));
     expect(pickRows(2, 3, 0)).toEqual([0, 1]);
-    const cut = capSpans([{ text: 'ab', trained: false }, { text: 'c😀d', trained: true }], 4);
-    expect(cut).toEqual({ spans: [{ text: 'ab', trained: false }, { text: 'c', trained: true }], truncated: true });
+    const cut = capSpans(
+      [
+        { text: 'ab', trained: false },
+        { text: 'c😀d', trained: true },
+      ],
+      4,
+    );
+    expect(cut).toEqual({
+      spans: [
+        { text: 'ab', trained: false },
+        { text: 'c', trained: true },
+      ],
+      truncated: true,
+    });
     const long = capSpans([{ text: 'x'.repeat(SAMPLE_MAX_CHARS + 10), trained: true }]);
     expect(long.spans[0]!.text).toHaveLength(SAMPLE_MAX_CHARS);
   });
@@ -199,7 +241,11 @@ describe('in Chromium', () => {
     const r = await renderReport(html, shot, () => ({
       cells: [...document.querySelectorAll('#rejects td[data-reason]')].map((td) => ({ input: Number(td.getAttribute('data-input')), reason: td.getAttribute('data-reason'), n: td.textContent })),
       headline: document.querySelector('#tokenized-0 .trained-share b')?.textContent,
-      samples: [...document.querySelectorAll('#tokenized-0 .sample')].map((d) => ({ row: Number(d.getAttribute('data-row')), id: d.querySelector('code')?.textContent, trained: [...d.querySelectorAll('mark.trained')].map((m) => m.textContent) })),
+      samples: [...document.querySelectorAll('#tokenized-0 .sample')].map((d) => ({
+        row: Number(d.getAttribute('data-row')),
+        id: d.querySelector('code')?.textContent,
+        trained: [...d.querySelectorAll('mark.trained')].map((m) => m.textContent),
+      })),
       injected: document.querySelectorAll('.sample b, .sample script').length,
     }));
     expect(r.pageErrors).toEqual([]);

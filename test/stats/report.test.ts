@@ -15,13 +15,18 @@ let result: StatsResult;
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'sftforge-report-'));
   const tok = join(tmp, 'tokenized');
-  await writeTokenizedFolder(tok, [Array.from({ length: 40 }, (_, i) => ({ id: `r${i}`, input_ids: Array.from({ length: 20 + ((i * 37) % 200) }, () => 1), labels: Array.from({ length: 20 + ((i * 37) % 200) }, (_, k) => (k < 10 ? -100 : 1)) }))]);
+  await writeTokenizedFolder(tok, [
+    Array.from({ length: 40 }, (_, i) => ({
+      id: `r${i}`,
+      input_ids: Array.from({ length: 20 + ((i * 37) % 200) }, () => 1),
+      labels: Array.from({ length: 20 + ((i * 37) % 200) }, (_, k) => (k < 10 ? -100 : 1)),
+    })),
+  ]);
   result = await computeStats([...INPUTS, tok]);
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
-
 
 describe('HTML report', () => {
   test('self-contained: inlined Chart.js, a CSP that forbids fetches, no external references', () => {

@@ -32,7 +32,6 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-
 describe('FastChat_dummy_conversation.json (500 conversations), checked independently', () => {
   let r: StatsResult;
   let t: TextStats;
@@ -74,7 +73,11 @@ describe('FastChat_dummy_conversation.json (500 conversations), checked independ
   });
 
   test('MTLD averaged per utterance, overall and by role', () => {
-    const per = (from: string) => fastchat.flatMap((c) => c.conversations.filter((m) => from === '*' || m.from === from).map((m) => m.value)).filter((s) => lexTokenize(s).length > 0).map((s) => mtld(s));
+    const per = (from: string) =>
+      fastchat
+        .flatMap((c) => c.conversations.filter((m) => from === '*' || m.from === from).map((m) => m.value))
+        .filter((s) => lexTokenize(s).length > 0)
+        .map((s) => mtld(s));
     expect(t.mtld.all.mean).toBeCloseTo(mean(per('*')), 9);
     expect(t.mtld.user.mean).toBeCloseTo(mean(per('human')), 9);
     expect(t.mtld.assistant.mean).toBeCloseTo(mean(per('gpt')), 9);
@@ -147,9 +150,11 @@ test('a JSONL of the vector texts: the per-utterance average is LexicalRichnessâ
 describe('groups', () => {
   test('several files: one group per source file, counts from the files', async () => {
     const r = await computeStats([FASTCHAT, DIALOGSTUDIO, ULTRACHAT]);
-    expect(r.groups.source!.map((g) => [g.key, g.stats.dialogues])).toEqual(
-      [[DIALOGSTUDIO, 5], [FASTCHAT, 500], [ULTRACHAT, 1]],
-    );
+    expect(r.groups.source!.map((g) => [g.key, g.stats.dialogues])).toEqual([
+      [DIALOGSTUDIO, 5],
+      [FASTCHAT, 500],
+      [ULTRACHAT, 1],
+    ]);
     expect(r.text!.dialogues).toBe(506);
     expect(r.groups.model).toBeUndefined(); // DialogStudio's models are all empty
   });
@@ -175,7 +180,10 @@ describe('groups', () => {
       const alone = (await computeStats([f])).text!;
       expect(g.stats).toEqual(stripHist(alone));
     }
-    expect(r.groups.model!.map((g) => [g.key, g.stats.dialogues])).toEqual([['gpt-3.5-turbo', 40], ['gpt-4', 20]]);
+    expect(r.groups.model!.map((g) => [g.key, g.stats.dialogues])).toEqual([
+      ['gpt-3.5-turbo', 40],
+      ['gpt-4', 20],
+    ]);
   });
 
   test('more values than maxGroups fold into "(other)"', async () => {
@@ -183,7 +191,12 @@ describe('groups', () => {
     const f = join(tmp, 'personas.jsonl');
     await writeFile(f, recs.map((x) => JSON.stringify(x)).join('\n') + '\n');
     const r = await computeStats([f], { maxGroups: 3 });
-    expect(r.groups.persona!.map((g) => [g.key, g.stats.dialogues])).toEqual([['p0', 1], ['p1', 1], ['p2', 1], ['(other)', 7]]);
+    expect(r.groups.persona!.map((g) => [g.key, g.stats.dialogues])).toEqual([
+      ['p0', 1],
+      ['p1', 1],
+      ['p2', 1],
+      ['(other)', 7],
+    ]);
   });
 });
 
@@ -194,7 +207,9 @@ function stripHist(t: TextStats): TextStats {
 describe('formats, rejects, determinism, sampling', () => {
   test('OpenAI messages: system turns counted apart; reader rejects counted by reason', async () => {
     const r = await computeStats([OPENAI]);
-    const lines = readFileSync(OPENAI, 'utf8').split('\n').filter((l) => l.trim());
+    const lines = readFileSync(OPENAI, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim());
     const msgs = lines.map((l) => (JSON.parse(l) as { messages: { role: string }[] }).messages);
     expect(r.text!.system_turns).toBe(msgs.flat().filter((m) => m.role === 'system').length);
     expect(r.text!.utterances.all).toBe(msgs.flat().filter((m) => m.role !== 'system').length);

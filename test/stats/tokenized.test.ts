@@ -66,10 +66,12 @@ describe('tokenized dataset folder (Arrow stream shards)', () => {
 
   test('packed rows: sequences per row from seq_lens; no manifest: split/truncated unknown', async () => {
     const packed = join(dir, '..', 'packed');
-    await writeTokenizedFolder(packed, [[
-      { id: 'p0', input_ids: [1, 2, 3, 4, 5], labels: [U, 2, U, 4, 5], seq_lens: [2, 3] },
-      { id: 'p1', input_ids: [1, 2, 3], labels: [1, 2, 3], seq_lens: [1, 1, 1] },
-    ]]);
+    await writeTokenizedFolder(packed, [
+      [
+        { id: 'p0', input_ids: [1, 2, 3, 4, 5], labels: [U, 2, U, 4, 5], seq_lens: [2, 3] },
+        { id: 'p1', input_ids: [1, 2, 3], labels: [1, 2, 3], seq_lens: [1, 1, 1] },
+      ],
+    ]);
     const s = await tokenizedStats(packed);
     expect(s.sequences_per_row).toMatchObject({ count: 2, min: 2, max: 3, mean: 2.5 });
     expect(s.rows_split).toBeNull();

@@ -60,8 +60,7 @@ export function createService(): TurndownService {
     linkStyle: 'inlined',
     br: '  ',
     // An emptied (prepared) or empty code block is "blank" to turndown, which would drop it.
-    blankReplacement: (_content, node) =>
-      isCodeBlock(node) ? codeBlock(node) : (node as { isBlock?: boolean }).isBlock ? '\n\n' : '',
+    blankReplacement: (_content, node) => (isCodeBlock(node) ? codeBlock(node) : (node as { isBlock?: boolean }).isBlock ? '\n\n' : ''),
   });
   // Strikethrough stays turndown-plugin-gfm's single `~`: the sample's only `<del>`s came from a
   // C++ `~Updater() … ~Data()` the renderer paired up, which `~` gives back as typed.
@@ -107,10 +106,7 @@ export function htmlToMarkdown(html: string): string {
     md = shared.turndown(withoutClone(root));
   } catch (e) {
     if (e instanceof RangeError) {
-      throw new HtmlConversionError(
-        `HTML answer nests too deeply to convert (${e.message})`,
-        'reject it with checkHtmlLimits() before calling htmlToMarkdown()',
-      );
+      throw new HtmlConversionError(`HTML answer nests too deeply to convert (${e.message})`, 'reject it with checkHtmlLimits() before calling htmlToMarkdown()');
     }
     throw e;
   }

@@ -7,9 +7,7 @@
  */
 
 /** Elements that open a scraped answer: the `.markdown` wrapper, or Dec-2022 top-level blocks. */
-const TOP_LEVEL_TAGS = new Set([
-  'div', 'p', 'ol', 'ul', 'pre', 'table', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr',
-]);
+const TOP_LEVEL_TAGS = new Set(['div', 'p', 'ol', 'ul', 'pre', 'table', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr']);
 
 const OPENING = /^<([a-zA-Z][a-zA-Z0-9]*)(?=[\s>/])/;
 /** The UI's answer wrapper: `<div class="markdown prose …">` (text may trail it, e.g. a ref). */

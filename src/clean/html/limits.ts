@@ -47,10 +47,7 @@ export const DEFAULT_MAX_ATTRIBUTES = 64;
 export const DEFAULT_MAX_ELEMENTS = 100_000;
 
 /** Elements that never have content, so never add a level. */
-const VOID = new Set([
-  'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source',
-  'track', 'wbr', 'command', 'keygen',
-]);
+const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr', 'command', 'keygen']);
 
 const TAG = /<(\/?)([a-zA-Z][^\s/>]*)[^>]*>|<!--[\s\S]*?(?:-->|$)/g;
 /** One attribute: a name, optionally `= value` (quoted or not). */

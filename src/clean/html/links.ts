@@ -77,12 +77,7 @@ function autolinkText(text: string, href: string, written: string): string | nul
 function bareReadsBack(text: string, node: Node): boolean {
   const before = neighbourText(node, 'previousSibling');
   const after = neighbourText(node, 'nextSibling');
-  return (
-    (before === null || before === '' || BARE_BEFORE.test(before)) &&
-    (after === null || BARE_AFTER.test(after)) &&
-    !TRAILING_PUNCT.test(text) &&
-    !/[<>]/.test(text)
-  );
+  return (before === null || before === '' || BARE_BEFORE.test(before)) && (after === null || BARE_AFTER.test(after)) && !TRAILING_PUNCT.test(text) && !/[<>]/.test(text);
 }
 
 function autolink(text: string, href: string, node: Node): string {

@@ -40,9 +40,7 @@ function ownText(li: Element): string {
  * heading ("B. Culture") opens a new list. In the sample, lines ending otherwise ("…set.") were
  * continuations of the item, numbered on.
  */
-const INTRO_LINE = new RegExp(
-  `${LINE_BREAK}(?:[^${LINE_BREAK}]*[?？:：]|[A-Z][.)] [^${LINE_BREAK}]*)\\s*$`,
-);
+const INTRO_LINE = new RegExp(`${LINE_BREAK}(?:[^${LINE_BREAK}]*[?？:：]|[A-Z][.)] [^${LINE_BREAK}]*)\\s*$`);
 
 function endsWithIntroLine(li: Element): boolean {
   return INTRO_LINE.test(ownText(li));

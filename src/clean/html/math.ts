@@ -98,8 +98,7 @@ export function mathSource(el: Element): MathSource | null {
   if (unrendered && / (?:math-inline|math-display|katex-error) /.test(cls)) {
     return { tex: el.textContent ?? '', display: cls.includes(' math-display ') };
   }
-  const display =
-    cls.includes(' math-display ') || cls.includes(' katex-display ') || (maths.length > 0 && maths[0]!.getAttribute('display') === 'block');
+  const display = cls.includes(' math-display ') || cls.includes(' katex-display ') || (maths.length > 0 && maths[0]!.getAttribute('display') === 'block');
   const tex = annotation(el) ?? el.getAttribute('data-latex') ?? mathmlText(el);
   return { tex, display };
 }

@@ -98,9 +98,7 @@ function splitGluedInline(el: Element): void {
   const prev = el.previousSibling;
   if (!prev || prev.nodeType !== ELEMENT) return;
   const name = nameOf(prev);
-  const glued =
-    (name === 'a' && (el.localName === 'a' || el.localName === 'img')) ||
-    ((name === 'em' || name === 'strong') && droppedBreakBefore(prev.textContent ?? '', el.localName));
+  const glued = (name === 'a' && (el.localName === 'a' || el.localName === 'img')) || ((name === 'em' || name === 'strong') && droppedBreakBefore(prev.textContent ?? '', el.localName));
   if (glued) el.parentNode!.insertBefore(el.ownerDocument.createTextNode(LINE_BREAK), el);
 }
 

@@ -46,9 +46,7 @@ export function tableCell(content: string, node: HTMLElement): string {
 export function tableRow(content: string, node: HTMLElement): string {
   if (!isHeaderRow(node)) return '\n' + content;
   const aligns = cells(node).map((c) => ALIGN[(c.getAttribute('align') ?? '').toLowerCase()] ?? '');
-  const delimiter = aligns.some((a) => a)
-    ? '|' + aligns.map((a) => a || '---').join('|') + '|'
-    : '|' + aligns.map(() => ' --- ').join('|') + '|';
+  const delimiter = aligns.some((a) => a) ? '|' + aligns.map((a) => a || '---').join('|') + '|' : '|' + aligns.map(() => ' --- ').join('|') + '|';
   return '\n' + content + '\n' + delimiter;
 }
 

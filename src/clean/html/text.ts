@@ -34,12 +34,7 @@ const INTERRUPTS: Array<[RegExp, string]> = [
 ];
 
 /** At the very start of a block, any list number and a lone bullet also open a block. */
-const BLOCK_START: Array<[RegExp, string]> = [
-  ...INTERRUPTS,
-  [/^(\d{1,9})([.)])(?=[ \t]|$)/, '$1\\$2'],
-  [/^([-+*])$/, '\\$1'],
-  [/^(\[[^\]\n]+\]:)/, '\\$1'],
-];
+const BLOCK_START: Array<[RegExp, string]> = [...INTERRUPTS, [/^(\d{1,9})([.)])(?=[ \t]|$)/, '$1\\$2'], [/^([-+*])$/, '\\$1'], [/^(\[[^\]\n]+\]:)/, '\\$1']];
 
 function escapeLine(line: string, rules: Array<[RegExp, string]>): string {
   for (const [re, to] of rules) if (re.test(line)) return line.replace(re, to);

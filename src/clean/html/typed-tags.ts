@@ -39,8 +39,8 @@ function escapeSegment(html: string): string {
   let mathScript = false; // inside a MathJax source script: its `</script>` is real
   return html.replace(TAG_START, (match: string, slash: string | undefined, name: string | undefined, offset: number) => {
     if (name !== undefined && name.toLowerCase() === 'script') {
-      if (!slash && !mathScript && MATH_SCRIPT.test(html.slice(offset, offset + 200))) return (mathScript = true), match;
-      if (slash && mathScript) return (mathScript = false), match;
+      if (!slash && !mathScript && MATH_SCRIPT.test(html.slice(offset, offset + 200))) return ((mathScript = true), match);
+      if (slash && mathScript) return ((mathScript = false), match);
     }
     if (mathScript) return match; // raw TeX (`x<y`): the parser reads a script's text as is
     return name !== undefined && isRenderedTag(name) ? match : '&lt;' + match.slice(1);

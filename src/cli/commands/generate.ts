@@ -8,7 +8,10 @@ import { floatOption, intOption } from '../options.js';
 import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
 
 function sectorsOption(v: string): Sector[] {
-  const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parts.includes('all')) return [...SECTORS];
   for (const p of parts) if (!SECTORS.includes(p as Sector)) throw new UsageError(`--sector ${p}: use world, creation, assistance, all, or a comma list`);
   return parts as Sector[];
@@ -47,74 +50,76 @@ export function register(program: Command): void {
     .option('--dry-run', 'talk to a built-in fake OpenAI-compatible server on 127.0.0.1 instead (no model, no cost): to try a pipeline end to end')
     .option('-q, --quiet', 'no progress or table on stderr');
   addShardOptions(cmd).action(async (o) => {
-      if (o.format !== undefined) process.stderr.write('sftforge: generate --format is deprecated: use --output-format\n');
-      const flag = o.outputFormat !== undefined ? '--output-format' : '--format';
-      o.format = o.outputFormat ?? o.format ?? 'ultrachat';
-      if (o.format !== 'ultrachat' && o.format !== 'sharegpt') throw new UsageError(`${flag} ${o.format}: use ultrachat or sharegpt`);
-      if (!['auto', 'bar', 'lines', 'none'].includes(o.progress)) throw new UsageError(`--progress ${o.progress}: use auto, bar, lines or none`);
-      if (o.concurrency < 1) throw new UsageError('--concurrency must be at least 1');
-      // Imported here, not at the top: a command loads only what it runs (start-up, issue #16).
-      const [{ startFakeServer }, { runGenerate }, { stopSignals }, { runGenerateRank }] = await Promise.all([
-        import('../../generate/fake-server.js'),
-        import('../../generate/run.js'),
-        import('../../generate/signals.js'),
-        import('../../generate/run-rank.js'),
-      ]);
-      const fake = o.dryRun ? await startFakeServer() : undefined;
-      if (fake) {
-        o.baseUrl = fake.url;
-        o.userBaseUrl = o.assistantBaseUrl = undefined;
-        o.userModel ??= 'fake-user';
-        o.assistantModel ??= 'fake-assistant';
+    if (o.format !== undefined) process.stderr.write('sftforge: generate --format is deprecated: use --output-format\n');
+    const flag = o.outputFormat !== undefined ? '--output-format' : '--format';
+    o.format = o.outputFormat ?? o.format ?? 'ultrachat';
+    if (o.format !== 'ultrachat' && o.format !== 'sharegpt') throw new UsageError(`${flag} ${o.format}: use ultrachat or sharegpt`);
+    if (!['auto', 'bar', 'lines', 'none'].includes(o.progress)) throw new UsageError(`--progress ${o.progress}: use auto, bar, lines or none`);
+    if (o.concurrency < 1) throw new UsageError('--concurrency must be at least 1');
+    // Imported here, not at the top: a command loads only what it runs (start-up, issue #16).
+    const [{ startFakeServer }, { runGenerate }, { stopSignals }, { runGenerateRank }] = await Promise.all([
+      import('../../generate/fake-server.js'),
+      import('../../generate/run.js'),
+      import('../../generate/signals.js'),
+      import('../../generate/run-rank.js'),
+    ]);
+    const fake = o.dryRun ? await startFakeServer() : undefined;
+    if (fake) {
+      o.baseUrl = fake.url;
+      o.userBaseUrl = o.assistantBaseUrl = undefined;
+      o.userModel ??= 'fake-user';
+      o.assistantModel ??= 'fake-assistant';
+    }
+    const shard = shardFromOptions(o);
+    const signals = stopSignals();
+    try {
+      const options: GenerateOptions = {
+        sectors: o.sector as Sector[],
+        count: o.count,
+        out: o.output,
+        format: o.format as OutputFormat,
+        seed: o.seed,
+        concurrency: o.concurrency,
+        configPath: o.config,
+        baseUrl: o.baseUrl,
+        userBaseUrl: o.userBaseUrl,
+        assistantBaseUrl: o.assistantBaseUrl,
+        userModel: o.userModel,
+        assistantModel: o.assistantModel,
+        openingsModel: o.openingsModel,
+        materials: o.materials,
+        entities: o.entities,
+        openings: o.openings,
+        openingsOnly: o.openingsOnly,
+        rpm: o.rpm,
+        tpm: o.tpm,
+        timeoutS: o.timeout,
+        maxRetries: o.maxRetries,
+        maxRequests: o.maxRequests,
+        maxTokens: o.maxTokens,
+        maxCost: o.maxCost,
+        progress: o.quiet ? 'none' : (o.progress as ProgressMode),
+        signal: signals.graceful,
+        hardSignal: signals.hard,
+      };
+      const r = shard ? await runGenerateRank(options, shard) : await runGenerate(options);
+      if (!r) return; // this rank had already finished
+      if (!o.quiet) {
+        process.stderr.write(r.report.toTable() + '\n');
+        const u = r.usage;
+        process.stderr.write(
+          `generate: usage so far (this job, resumed runs included): ${u.requests} requests, ${u.prompt_tokens} prompt + ${u.completion_tokens} completion tokens, $${r.cost.toFixed(4)}\n`,
+        );
       }
-      const shard = shardFromOptions(o);
-      const signals = stopSignals();
-      try {
-        const options: GenerateOptions = {
-          sectors: o.sector as Sector[],
-          count: o.count,
-          out: o.output,
-          format: o.format as OutputFormat,
-          seed: o.seed,
-          concurrency: o.concurrency,
-          configPath: o.config,
-          baseUrl: o.baseUrl,
-          userBaseUrl: o.userBaseUrl,
-          assistantBaseUrl: o.assistantBaseUrl,
-          userModel: o.userModel,
-          assistantModel: o.assistantModel,
-          openingsModel: o.openingsModel,
-          materials: o.materials,
-          entities: o.entities,
-          openings: o.openings,
-          openingsOnly: o.openingsOnly,
-          rpm: o.rpm,
-          tpm: o.tpm,
-          timeoutS: o.timeout,
-          maxRetries: o.maxRetries,
-          maxRequests: o.maxRequests,
-          maxTokens: o.maxTokens,
-          maxCost: o.maxCost,
-          progress: o.quiet ? 'none' : (o.progress as ProgressMode),
-          signal: signals.graceful,
-          hardSignal: signals.hard,
-        };
-        const r = shard ? await runGenerateRank(options, shard) : await runGenerate(options);
-        if (!r) return; // this rank had already finished
-        if (!o.quiet) {
-          process.stderr.write(r.report.toTable() + '\n');
-          const u = r.usage;
-          process.stderr.write(`generate: usage so far (this job, resumed runs included): ${u.requests} requests, ${u.prompt_tokens} prompt + ${u.completion_tokens} completion tokens, $${r.cost.toFixed(4)}\n`);
-        }
-        if (r.status === 'complete') process.stderr.write(`generate: wrote ${r.written} dialogues to ${r.paths.out}\n`);
-        else if (r.status === 'openings_only') process.stderr.write(`generate: openings saved to ${r.paths.openings}\n`);
-        else {
-          process.stderr.write(`generate: stopped (${r.detail ?? r.status}); progress is in ${r.paths.journal}: rerun the same command to continue\n`);
-          process.exitCode = r.status === 'interrupted' ? 130 : 3;
-        }
-      } finally {
-        signals.dispose();
-        await fake?.close();
+      if (r.status === 'complete') process.stderr.write(`generate: wrote ${r.written} dialogues to ${r.paths.out}\n`);
+      else if (r.status === 'openings_only') process.stderr.write(`generate: openings saved to ${r.paths.openings}\n`);
+      else {
+        process.stderr.write(`generate: stopped (${r.detail ?? r.status}); progress is in ${r.paths.journal}: rerun the same command to continue\n`);
+        process.exitCode = r.status === 'interrupted' ? 130 : 3;
       }
-    });
+    } finally {
+      signals.dispose();
+      await fake?.close();
+    }
+  });
 }

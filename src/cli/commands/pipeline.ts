@@ -21,11 +21,7 @@ export function register(program: Command, subcommand: () => Command): void {
       if (i <= 0) throw new UsageError(`--set ${kv}: expected KEY=VALUE`);
       set[kv.slice(0, i)] = kv.slice(i + 1);
     }
-    const [{ buildPipeline }, { executeBuilt }, { loadPipelineFile }] = await Promise.all([
-      import('../../core/pipeline.js'),
-      import('../../exec/executor.js'),
-      import('../../exec/pipeline-file.js'),
-    ]);
+    const [{ buildPipeline }, { executeBuilt }, { loadPipelineFile }] = await Promise.all([import('../../core/pipeline.js'), import('../../exec/executor.js'), import('../../exec/pipeline-file.js')]);
     const loaded = await loadPipelineFile(file, set);
     const shard = shardFromOptions(o);
     const n = loaded.parts.length;

@@ -20,17 +20,16 @@ export function register(program: Command): void {
   addShardOptions(cmd).action(async (inputs: string[], o) => {
     if (o.seed !== undefined && o.sample === undefined) throw new UsageError('--seed only applies with --sample N');
     if (o.format !== undefined) process.stderr.write('sftforge: stats --format is deprecated: use --input-format\n');
-    const [{ execute }, { isTokenizedFolder }, { defined }] = await Promise.all([
-      import('../../exec/executor.js'),
-      import('../../stats/tokenized.js'),
-      import('../../presets/clean.js'),
-    ]);
+    const [{ execute }, { isTokenizedFolder }, { defined }] = await Promise.all([import('../../exec/executor.js'), import('../../stats/tokenized.js'), import('../../presets/clean.js')]);
     const text: string[] = [];
     const tokenized: string[] = [];
     for (const input of inputs) ((await isTokenizedFolder(input)) ? tokenized : text).push(input);
     const { expandInputs } = await import('../../io/files.js');
     if (tokenized.length === 0 && (await expandInputs(text)).length === 0) {
-      throw new UsageError(`${inputs.join(', ')}: no JSON/JSONL/HTML files and no tokenized dataset folder (data-*.arrow with state.json or sftforge.json): nothing to measure`, 'give the cleaned JSONL, or a folder written by `sftforge tokenize` (write_hf) or Dataset.save_to_disk');
+      throw new UsageError(
+        `${inputs.join(', ')}: no JSON/JSONL/HTML files and no tokenized dataset folder (data-*.arrow with state.json or sftforge.json): nothing to measure`,
+        'give the cleaned JSONL, or a folder written by `sftforge tokenize` (write_hf) or Dataset.save_to_disk',
+      );
     }
     const steps = [
       { stage: 'read', paths: text, ...defined({ format: o.inputFormat ?? o.format }) },

@@ -25,14 +25,18 @@ export function jsonObjectOption(v: string): Record<string, unknown> {
   return j as Record<string, unknown>;
 }
 
-
 export function register(program: Command): void {
   const cmd = program
     .command('tokenize')
-    .description('Render conversations with a chat template, tokenize, mask (trained = replies + end markers, checked on every sample), fit to max-len and write HF datasets shards or OpenChat Parquet')
+    .description(
+      'Render conversations with a chat template, tokenize, mask (trained = replies + end markers, checked on every sample), fit to max-len and write HF datasets shards or OpenChat Parquet',
+    )
     .argument('<input...>', 'cleaned conversations (ShareGPT JSON/JSONL, UltraChat, OpenAI messages, instruction formats); files or folders')
     .requiredOption('-o, --output <dir>', 'output folder (save_to_disk layout + sftforge.json)')
-    .requiredOption('--tokenizer <spec>', 'tokenizer: a folder with tokenizer.json (or tokenizer.model), a bundled name (llama2, mistral, qwen3; see docs/TOKENIZERS.md), or a Hub repo id (looked up in the Hugging Face cache first)')
+    .requiredOption(
+      '--tokenizer <spec>',
+      'tokenizer: a folder with tokenizer.json (or tokenizer.model), a bundled name (llama2, mistral, qwen3; see docs/TOKENIZERS.md), or a Hub repo id (looked up in the Hugging Face cache first)',
+    )
     .requiredOption('--template <name>', 'chat template (e.g. openchat_3.5, vicuna_v1.1, llama-2, chatml, zephyr, tulu, ultralm, llama-3, hf)')
     .option('--chat-template-kwargs <json>', 'variables for --template hf, e.g. \'{"enable_thinking": false}\'', jsonObjectOption)
     .option('--max-len <n>', 'most tokens per row', positiveOption('--max-len', 10_000_000), 2048)
@@ -45,9 +49,9 @@ export function register(program: Command): void {
     .option('--tokenize <mode>', 'whole (the rendered string at once, as at inference) or segments (OpenChat: prefix, content, end marker apart); default whole, segments for parquet-openchat')
     .option('--epochs <n>', 'parquet-openchat: epoch files PREFIX.0..N-1.parquet (default 5, as OpenChat trains)', positiveOption('--epochs', 1000))
     .option('--seed <n>', 'parquet-openchat: shuffle seed (epoch e uses seed + e; default 42)', intOption)
-    .option('--model-type <key>', "parquet-openchat: OpenChat MODEL_CONFIG_MAP key (default: the one for the template and tokenizer)")
-    .option('--crlft', "parquet-openchat: C-RLFT, each record's model field picks its condition and weight (GPT-4: \"GPT4 Correct\", 1; GPT-3.5: \"GPT3\", 0.1)")
-    .option('--per-sequence-loss', 'parquet-openchat: weights divided by each sequence\'s token count, as OpenChat\'s option')
+    .option('--model-type <key>', 'parquet-openchat: OpenChat MODEL_CONFIG_MAP key (default: the one for the template and tokenizer)')
+    .option('--crlft', 'parquet-openchat: C-RLFT, each record\'s model field picks its condition and weight (GPT-4: "GPT4 Correct", 1; GPT-3.5: "GPT3", 0.1)')
+    .option('--per-sequence-loss', "parquet-openchat: weights divided by each sequence's token count, as OpenChat's option")
     .option('--max-context <n>', "parquet-openchat: tokens kept per conversation (default the model type's context)", positiveOption('--max-context', 10_000_000))
     .option('--rejects <file>', 'quarantine JSONL (default OUTPUT.rejects.jsonl, beside the folder)')
     .option('--report <file>', 'also write the run report here (it is always in OUTPUT/sftforge.json)')

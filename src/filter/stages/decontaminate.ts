@@ -12,10 +12,7 @@ import { reject, type Conversation } from '../../core/types.js';
 import { ContaminationIndex, itemLabel } from '../decontaminate.js';
 import { BUNDLED_EVALSETS, loadEvalsets } from '../evalsets.js';
 
-const benchmark = z.union([
-  z.string().min(1),
-  z.object({ path: z.string().min(1), name: z.string().min(1).optional(), field: z.string().min(1).optional() }).strict(),
-]);
+const benchmark = z.union([z.string().min(1), z.object({ path: z.string().min(1), name: z.string().min(1).optional(), field: z.string().min(1).optional() }).strict()]);
 
 const options = z
   .object({

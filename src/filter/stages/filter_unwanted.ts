@@ -6,7 +6,7 @@ import { unwantedFilter, unwantedPhrasesFromSpec } from '../unwanted.js';
 
 export default defineStage({
   name: 'filter_unwanted',
-  description: 'unwanted phrases (configs/unwanted_phrases.txt or `phrases`): `mode: mask` sets that reply\'s weight to 0, `drop` rejects (unwanted_phrase)',
+  description: "unwanted phrases (configs/unwanted_phrases.txt or `phrases`): `mode: mask` sets that reply's weight to 0, `drop` rejects (unwanted_phrase)",
   kind: 'filter',
   options: z.object({ mode: z.enum(['mask', 'drop']), phrases: z.string().optional() }).strict(),
   scope: 'record',

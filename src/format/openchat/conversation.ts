@@ -31,4 +31,3 @@ export function openChatConversation(turns: readonly Turn[], system: string, con
   const items = turns.filter((t) => t.role !== 'system').map((t) => ({ role: t.role, content: t.content, weight: t.role === 'assistant' ? (t.weight ?? 1) * classWeight : 0 }));
   return JSON.stringify({ items, system, condition });
 }
-

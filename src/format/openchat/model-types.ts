@@ -62,19 +62,13 @@ export function openChatModelType(o: { template: string; family: TokenizerFamily
     const mt = OPENCHAT_MODEL_TYPES[o.modelType];
     if (!mt) throw new UsageError(`OpenChat has no model type ${JSON.stringify(o.modelType)}`, `use one of: ${table()}`);
     if (mt.template !== o.template || (mt.family !== undefined && o.family !== 'other' && mt.family !== o.family)) {
-      throw new UsageError(
-        `OpenChat model type ${o.modelType} does not fit template ${o.template} with a ${o.family} tokenizer`,
-        `model types sftforge can write: ${table()}`,
-      );
+      throw new UsageError(`OpenChat model type ${o.modelType} does not fit template ${o.template} with a ${o.family} tokenizer`, `model types sftforge can write: ${table()}`);
     }
     return o.modelType;
   }
   const hit = Object.entries(OPENCHAT_MODEL_TYPES).filter(([, v]) => v.template === o.template && v.family === o.family);
   if (hit.length !== 1) {
-    throw new UsageError(
-      `OpenChat has no model type for template ${o.template} with a ${o.family} tokenizer`,
-      `use one of: ${table()}; or name it with the model-type option`,
-    );
+    throw new UsageError(`OpenChat has no model type for template ${o.template} with a ${o.family} tokenizer`, `use one of: ${table()}; or name it with the model-type option`);
   }
   return hit[0]![0];
 }

@@ -62,13 +62,22 @@ export default defineStage({
   scope: 'record',
   async create(o): Promise<TokenizeStage> {
     const files = await resolveTokenizer(o.tokenizer, hubOptions(o));
-    const setup: FormatterSetup = { template: o.template, templateKwargs: o.template_kwargs, tokenizer: files, backend: o.backend, format: { maxLen: o.max_len, chunk: o.chunk, tokenize: o.tokenize } };
+    const setup: FormatterSetup = {
+      template: o.template,
+      templateKwargs: o.template_kwargs,
+      tokenizer: files,
+      backend: o.backend,
+      format: { maxLen: o.max_len, chunk: o.chunk, tokenize: o.tokenize },
+    };
     let built: Built;
     try {
       built = await buildFormatter(setup);
     } catch (e) {
       if (e instanceof TemplateConfigError && o.template === 'hf') {
-        throw new UsageError(`--template hf: the tokenizer ${o.tokenizer} has no chat_template (in its tokenizer_config.json or chat_template.jinja)`, 'name a built-in template instead (openchat_3.5, vicuna_v1.1, llama-2, chatml, zephyr, tulu, ultralm, llama-3, mistral, qwen, one_shot), or use a tokenizer folder that ships one');
+        throw new UsageError(
+          `--template hf: the tokenizer ${o.tokenizer} has no chat_template (in its tokenizer_config.json or chat_template.jinja)`,
+          'name a built-in template instead (openchat_3.5, vicuna_v1.1, llama-2, chatml, zephyr, tulu, ultralm, llama-3, mistral, qwen, one_shot), or use a tokenizer folder that ships one',
+        );
       }
       throw e;
     }
@@ -81,7 +90,9 @@ export default defineStage({
         // Results come back in batch order: each batch's sources (and split tags, for write_hf's DatasetDict) wait in a queue for its rows.
         const pending: { source?: SourcePos; split?: Conversation['split'] }[][] = [];
         const batches = tap(batchesOf<Item>(input, o.batch_size, 4 << 20, sizeOf), (b) => pending.push(b.map((x) => ({ source: (x as Conversation).source, split: (x as Conversation).split }))));
-        const results = orderedBatches<Item, MixedOut>(batches, { workers: o.workers, shared: setup, inflight: 3, isolate: mixedIsolation as never }, (b) => formatMixed(built.formatter, b as (Conversation | RejectMarker)[]));
+        const results = orderedBatches<Item, MixedOut>(batches, { workers: o.workers, shared: setup, inflight: 3, isolate: mixedIsolation as never }, (b) =>
+          formatMixed(built.formatter, b as (Conversation | RejectMarker)[]),
+        );
         for await (const out of results) {
           const sources = pending.shift() ?? [];
           for (const [name, n] of Object.entries(out.counters)) ctx.stats.count(name, n);
@@ -104,7 +115,14 @@ export default defineStage({
  * exit 0 with an empty dataset: fail at the start instead, with one line.
  */
 async function probe(built: Built, o: TokenizeStageOptions): Promise<void> {
-  const conv: Conversation = { id: 'probe', source: { file: '(template check)' }, turns: [{ role: 'user', content: 'Hello, who are you?' }, { role: 'assistant', content: 'I am a helpful assistant.' }] };
+  const conv: Conversation = {
+    id: 'probe',
+    source: { file: '(template check)' },
+    turns: [
+      { role: 'user', content: 'Hello, who are you?' },
+      { role: 'assistant', content: 'I am a helpful assistant.' },
+    ],
+  };
   let detail: string | undefined;
   try {
     const out = await built.formatter.formatBatch([conv]);
@@ -114,7 +132,10 @@ async function probe(built: Built, o: TokenizeStageOptions): Promise<void> {
     detail = (e as Error).message;
   }
   if (detail !== undefined) {
-    throw new UsageError(`template ${o.template} with tokenizer ${o.tokenizer} cannot render a simple two-turn conversation (${detail.split('\n')[0]})`, 'check the template name (sftforge stages tokenize) or the tokenizer\'s chat_template');
+    throw new UsageError(
+      `template ${o.template} with tokenizer ${o.tokenizer} cannot render a simple two-turn conversation (${detail.split('\n')[0]})`,
+      "check the template name (sftforge stages tokenize) or the tokenizer's chat_template",
+    );
   }
 }
 

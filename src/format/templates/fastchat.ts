@@ -37,13 +37,9 @@ interface FastChatDef {
   alwaysSystemBlock?: boolean;
 }
 
-const VICUNA_SYSTEM =
-  'A chat between a curious user and an artificial intelligence assistant. ' +
-  "The assistant gives helpful, detailed, and polite answers to the user's questions.";
+const VICUNA_SYSTEM = 'A chat between a curious user and an artificial intelligence assistant. ' + "The assistant gives helpful, detailed, and polite answers to the user's questions.";
 
-const ONE_SHOT_SYSTEM =
-  'A chat between a curious human and an artificial intelligence assistant. ' +
-  "The assistant gives helpful, detailed, and polite answers to the human's questions.";
+const ONE_SHOT_SYSTEM = 'A chat between a curious human and an artificial intelligence assistant. ' + "The assistant gives helpful, detailed, and polite answers to the human's questions.";
 
 /** FastChat's one_shot example (conversation.py, template "one_shot"). */
 const ONE_SHOT_EXAMPLE: [string, string][] = [
@@ -65,39 +61,93 @@ const ONE_SHOT_EXAMPLE: [string, string][] = [
 
 export const FASTCHAT_DEFS: Record<string, FastChatDef> = {
   'vicuna_v1.1': {
-    name: 'vicuna_v1.1', style: 'add_colon_two', systemTemplate: '{system_message}', defaultSystem: VICUNA_SYSTEM,
-    roles: ['USER', 'ASSISTANT'], sep: ' ', sep2: '{eos}', trainedSep: (eos) => eos,
-    defaultBos: '<s>', defaultAddBos: true, usesEos: true,
+    name: 'vicuna_v1.1',
+    style: 'add_colon_two',
+    systemTemplate: '{system_message}',
+    defaultSystem: VICUNA_SYSTEM,
+    roles: ['USER', 'ASSISTANT'],
+    sep: ' ',
+    sep2: '{eos}',
+    trainedSep: (eos) => eos,
+    defaultBos: '<s>',
+    defaultAddBos: true,
+    usesEos: true,
   },
   'llama-2': {
-    name: 'llama-2', style: 'llama2', systemTemplate: '[INST] <<SYS>>\n{system_message}\n<</SYS>>\n\n', defaultSystem: '',
-    roles: ['[INST]', '[/INST]'], sep: ' ', sep2: ' {eos}{bos}', trainedSep: (eos) => ` ${eos}`,
-    defaultBos: '<s>', defaultAddBos: true, usesEos: true,
+    name: 'llama-2',
+    style: 'llama2',
+    systemTemplate: '[INST] <<SYS>>\n{system_message}\n<</SYS>>\n\n',
+    defaultSystem: '',
+    roles: ['[INST]', '[/INST]'],
+    sep: ' ',
+    sep2: ' {eos}{bos}',
+    trainedSep: (eos) => ` ${eos}`,
+    defaultBos: '<s>',
+    defaultAddBos: true,
+    usesEos: true,
   },
   mistral: {
-    name: 'mistral', style: 'llama2', systemTemplate: '[INST] {system_message}\n', defaultSystem: '',
-    roles: ['[INST]', '[/INST]'], sep: ' ', sep2: '{eos}', trainedSep: (eos) => eos,
-    defaultBos: '<s>', defaultAddBos: true, usesEos: true,
+    name: 'mistral',
+    style: 'llama2',
+    systemTemplate: '[INST] {system_message}\n',
+    defaultSystem: '',
+    roles: ['[INST]', '[/INST]'],
+    sep: ' ',
+    sep2: '{eos}',
+    trainedSep: (eos) => eos,
+    defaultBos: '<s>',
+    defaultAddBos: true,
+    usesEos: true,
   },
   zephyr: {
-    name: 'zephyr', style: 'chatml', systemTemplate: '<|system|>\n{system_message}', defaultSystem: '',
-    roles: ['<|user|>', '<|assistant|>'], sep: '{eos}', trainedSep: (eos) => eos,
-    defaultBos: '<s>', defaultAddBos: true, usesEos: true, alwaysSystemBlock: true,
+    name: 'zephyr',
+    style: 'chatml',
+    systemTemplate: '<|system|>\n{system_message}',
+    defaultSystem: '',
+    roles: ['<|user|>', '<|assistant|>'],
+    sep: '{eos}',
+    trainedSep: (eos) => eos,
+    defaultBos: '<s>',
+    defaultAddBos: true,
+    usesEos: true,
+    alwaysSystemBlock: true,
   },
   chatml: {
-    name: 'chatml', style: 'chatml', systemTemplate: '<|im_start|>system\n{system_message}', defaultSystem: '',
-    roles: ['<|im_start|>user', '<|im_start|>assistant'], sep: '<|im_end|>', trainedSep: () => '<|im_end|>',
-    defaultBos: '', defaultAddBos: false, usesEos: false,
+    name: 'chatml',
+    style: 'chatml',
+    systemTemplate: '<|im_start|>system\n{system_message}',
+    defaultSystem: '',
+    roles: ['<|im_start|>user', '<|im_start|>assistant'],
+    sep: '<|im_end|>',
+    trainedSep: () => '<|im_end|>',
+    defaultBos: '',
+    defaultAddBos: false,
+    usesEos: false,
   },
   qwen: {
-    name: 'qwen', style: 'chatml', systemTemplate: '<|im_start|>system\n{system_message}', defaultSystem: 'You are a helpful assistant.',
-    roles: ['<|im_start|>user', '<|im_start|>assistant'], sep: '<|im_end|>', trainedSep: () => '<|im_end|>',
-    defaultBos: '', defaultAddBos: false, usesEos: false,
+    name: 'qwen',
+    style: 'chatml',
+    systemTemplate: '<|im_start|>system\n{system_message}',
+    defaultSystem: 'You are a helpful assistant.',
+    roles: ['<|im_start|>user', '<|im_start|>assistant'],
+    sep: '<|im_end|>',
+    trainedSep: () => '<|im_end|>',
+    defaultBos: '',
+    defaultAddBos: false,
+    usesEos: false,
   },
   one_shot: {
-    name: 'one_shot', style: 'add_colon_single', systemTemplate: '{system_message}', defaultSystem: ONE_SHOT_SYSTEM,
-    roles: ['Human', 'Assistant'], sep: '\n### ', trainedSep: () => '\n###', fewShot: ONE_SHOT_EXAMPLE,
-    defaultBos: '<s>', defaultAddBos: true, usesEos: false,
+    name: 'one_shot',
+    style: 'add_colon_single',
+    systemTemplate: '{system_message}',
+    defaultSystem: ONE_SHOT_SYSTEM,
+    roles: ['Human', 'Assistant'],
+    sep: '\n### ',
+    trainedSep: () => '\n###',
+    fewShot: ONE_SHOT_EXAMPLE,
+    defaultBos: '<s>',
+    defaultAddBos: true,
+    usesEos: false,
   },
 };
 
@@ -110,7 +160,10 @@ class FastChatTemplate implements ChatTemplate {
   private readonly sep: string;
   private readonly sep2: string;
 
-  constructor(private readonly def: FastChatDef, private readonly opts: TemplateOptions) {
+  constructor(
+    private readonly def: FastChatDef,
+    private readonly opts: TemplateOptions,
+  ) {
     this.name = def.name;
     this.bos = opts.bosToken ?? def.defaultBos;
     this.eos = opts.eosToken ?? '</s>';
@@ -141,7 +194,10 @@ class FastChatTemplate implements ChatTemplate {
     const msgs: { role: string; turn?: Turn; index?: number; text: string }[] = [
       ...(def.fewShot ?? []).map(([role, text]) => ({ role, text })),
       ...conv.messages.map(({ turn, index }) => ({
-        role: def.roles[turn.role === 'user' ? 0 : 1], turn, index, text: turn.content,
+        role: def.roles[turn.role === 'user' ? 0 : 1],
+        turn,
+        index,
+        text: turn.content,
       })),
     ];
     if (ro.addGenerationPrompt) msgs.push({ role: def.roles[1], text: '' });

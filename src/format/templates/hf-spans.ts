@@ -73,11 +73,7 @@ function prefixStart(inp: DeriveInput, realText: string, k: number): number {
   if (realText.startsWith(before)) return before.length;
   const plain = renderText(inp, inp.messages.slice(0, k), false).text;
   if (realText.startsWith(plain)) return plain.length;
-  throw new TemplateSpanError(
-    inp.label,
-    `turn ${inp.messages[k]!.turn} (a tool call) cannot be located: the messages before it do not render as a prefix`,
-    'quarantine the sample',
-  );
+  throw new TemplateSpanError(inp.label, `turn ${inp.messages[k]!.turn} (a tool call) cannot be located: the messages before it do not render as a prefix`, 'quarantine the sample');
 }
 
 /** Puts the real contents back for the sentinels; returns the text and where each content landed. */
@@ -107,8 +103,7 @@ function contentSpans(inp: DeriveInput, realText: string, sentinelText: string):
     const i = firstDifference(text, realText);
     throw new TemplateSpanError(
       inp.label,
-      `the template transforms message content (renders differ at offset ${i}: ` +
-        `${JSON.stringify(realText.slice(i, i + 40))} vs ${JSON.stringify(text.slice(i, i + 40))})`,
+      `the template transforms message content (renders differ at offset ${i}: ` + `${JSON.stringify(realText.slice(i, i + 40))} vs ${JSON.stringify(text.slice(i, i + 40))})`,
       'content spans cannot be located exactly; quarantine the sample or use a built-in template',
     );
   }
@@ -186,10 +181,7 @@ function generationTrained(inp: DeriveInput, regions: Region[], content: Span[])
   return regions.map((r) => {
     const owners = content.filter((s) => s.role === 'assistant' && s.start >= r.start && s.end <= r.end);
     if (owners.length !== 1) {
-      throw new TemplateSpanError(
-        inp.label,
-        `a {% generation %} block at ${r.start}..${r.end} holds ${owners.length} assistant contents; expected one`,
-      );
+      throw new TemplateSpanError(inp.label, `a {% generation %} block at ${r.start}..${r.end} holds ${owners.length} assistant contents; expected one`);
     }
     const turn = owners[0]!.turn;
     return { start: r.start, end: r.end, turn, role: 'assistant' as const, weight: inp.turns[turn]!.weight ?? 1 };
@@ -210,8 +202,6 @@ export function deriveSpans(inp: DeriveInput): Rendered {
   const real = renderText(inp, inp.messages, inp.addGenerationPrompt);
   const sentinelText = renderText(inp, withSentinels(inp.messages), inp.addGenerationPrompt).text;
   const content = contentSpans(inp, real.text, sentinelText);
-  const trained = inp.program.hasGeneration
-    ? generationTrained(inp, real.generation, content)
-    : derivedTrained(inp, real.text, content, sentinelText);
+  const trained = inp.program.hasGeneration ? generationTrained(inp, real.generation, content) : derivedTrained(inp, real.text, content, sentinelText);
   return { text: real.text, content, trained };
 }

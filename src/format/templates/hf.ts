@@ -10,19 +10,13 @@ import { ChatTemplateProgram } from './jinja/program.js';
 import type { ChatTemplate, NamedChatTemplate, RenderOptions, Rendered, TemplateOptions } from './types.js';
 
 /** transformers' choice among named templates: explicit name, else `tool_use` with tools, else `default`. */
-export function selectChatTemplate(
-  chatTemplate: string | readonly NamedChatTemplate[],
-  opts: { templateName?: string; hasTools?: boolean } = {},
-): { name: string; source: string } {
+export function selectChatTemplate(chatTemplate: string | readonly NamedChatTemplate[], opts: { templateName?: string; hasTools?: boolean } = {}): { name: string; source: string } {
   if (typeof chatTemplate === 'string') return { name: 'default', source: chatTemplate };
   const byName = new Map(chatTemplate.map((t) => [t.name, t.template]));
   const pick = opts.templateName ?? (opts.hasTools && byName.has('tool_use') ? 'tool_use' : 'default');
   const source = byName.get(pick);
   if (source === undefined) {
-    throw new TemplateConfigError(
-      `chat_template has no template named ${JSON.stringify(pick)} (it has ${[...byName.keys()].join(', ')})`,
-      'pass templateName with one of those names',
-    );
+    throw new TemplateConfigError(`chat_template has no template named ${JSON.stringify(pick)} (it has ${[...byName.keys()].join(', ')})`, 'pass templateName with one of those names');
   }
   return { name: pick, source };
 }
@@ -59,10 +53,7 @@ export class HfChatTemplate implements ChatTemplate {
 
   constructor(private readonly opts: TemplateOptions) {
     if (opts.chatTemplate === undefined) {
-      throw new TemplateConfigError(
-        'template hf needs the Jinja source in opts.chatTemplate',
-        'read it from tokenizer_config.json (templateOptionsFromTokenizerConfig)',
-      );
+      throw new TemplateConfigError('template hf needs the Jinja source in opts.chatTemplate', 'read it from tokenizer_config.json (templateOptionsFromTokenizerConfig)');
     }
     const extra = opts.extraContext ?? {};
     const picked = selectChatTemplate(opts.chatTemplate, { templateName: opts.templateName, hasTools: extra.tools != null });

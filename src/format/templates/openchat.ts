@@ -49,7 +49,10 @@ class OpenChatTemplate implements ChatTemplate {
   private readonly bos: string;
   private readonly condition: string;
 
-  constructor(private readonly def: OpenChatDef, private readonly opts: TemplateOptions) {
+  constructor(
+    private readonly def: OpenChatDef,
+    private readonly opts: TemplateOptions,
+  ) {
     this.name = def.name;
     this.bos = opts.addBos === false ? '' : (opts.bosToken ?? '<s>');
     this.condition = opts.condition ?? 'GPT4 Correct';

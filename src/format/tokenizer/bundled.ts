@@ -85,10 +85,7 @@ async function materialize(name: string, b: (typeof BUILT)[string], o: BundledOp
       errors.push(`${dir}: ${(e as Error).message}`);
     }
   }
-  throw new TokenizerLoadError(
-    `bundled tokenizer ${name}: cannot write its files to a cache folder (${errors.join('; ')})`,
-    'set SFTFORGE_CACHE to a writable folder',
-  );
+  throw new TokenizerLoadError(`bundled tokenizer ${name}: cannot write its files to a cache folder (${errors.join('; ')})`, 'set SFTFORGE_CACHE to a writable folder');
 }
 
 /**

@@ -8,7 +8,13 @@
  */
 import type { TokenizerJson } from './spec.js';
 
-type Piece = { kind: 'replace'; from: string; to: string } | { kind: 'byteFallback' } | { kind: 'fuse' } | { kind: 'strip'; content: string; start: number } | { kind: 'byteLevel' } | { kind: 'metaspace'; repl: string; prefix: boolean };
+type Piece =
+  | { kind: 'replace'; from: string; to: string }
+  | { kind: 'byteFallback' }
+  | { kind: 'fuse' }
+  | { kind: 'strip'; content: string; start: number }
+  | { kind: 'byteLevel' }
+  | { kind: 'metaspace'; repl: string; prefix: boolean };
 
 function flatten(d: unknown, out: Piece[]): boolean {
   if (!d || typeof d !== 'object') return false;

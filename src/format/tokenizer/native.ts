@@ -48,7 +48,10 @@ export class NativeBackend implements Backend {
   readonly kind = 'native' as const;
   private readonly tokenizers = new Map<Variant, RsTokenizer>();
 
-  constructor(private readonly mod: RsModule, private readonly spec: PreparedSpec) {
+  constructor(
+    private readonly mod: RsModule,
+    private readonly spec: PreparedSpec,
+  ) {
     this.tokenizers.set('full', this.build(spec.full));
   }
 
@@ -116,7 +119,11 @@ class RustLocator implements Locator {
   private fromUtf16: Uint32Array | null | undefined;
   private full: ArrayLocator | undefined;
 
-  constructor(private readonly e: RsEncoding, private readonly text: string, readonly count: number) {}
+  constructor(
+    private readonly e: RsEncoding,
+    private readonly text: string,
+    readonly count: number,
+  ) {}
 
   private maps(): void {
     if (this.toUtf16 !== undefined) return;

@@ -30,7 +30,10 @@ export interface SpmModel {
 
 class Reader {
   pos = 0;
-  constructor(readonly buf: Uint8Array, readonly where: string) {}
+  constructor(
+    readonly buf: Uint8Array,
+    readonly where: string,
+  ) {}
   get done(): boolean {
     return this.pos >= this.buf.length;
   }
@@ -193,7 +196,17 @@ export function sentencePieceToTokenizerJson(m: SpmModel, where: string): Tokeni
       ...base,
       normalizer,
       pre_tokenizer: null,
-      model: { type: 'BPE', dropout: null, unk_token: unk, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: true, byte_fallback: m.byteFallback, vocab, merges: spmMerges(m.pieces) },
+      model: {
+        type: 'BPE',
+        dropout: null,
+        unk_token: unk,
+        continuing_subword_prefix: null,
+        end_of_word_suffix: null,
+        fuse_unk: true,
+        byte_fallback: m.byteFallback,
+        vocab,
+        merges: spmMerges(m.pieces),
+      },
     } as TokenizerJson;
   }
   if (m.modelType === 1) {
@@ -204,5 +217,8 @@ export function sentencePieceToTokenizerJson(m: SpmModel, where: string): Tokeni
       model: { type: 'Unigram', unk_id: m.unkId, vocab: m.pieces.map((p) => [p.piece, p.score] as [string, number]), byte_fallback: m.byteFallback },
     } as TokenizerJson;
   }
-  throw new TokenizerLoadError(`${where}: a SentencePiece ${m.modelType === 3 ? 'word' : 'char'} model, which sftforge cannot convert`, 'pass a folder with the model\'s tokenizer.json (transformers: AutoTokenizer.from_pretrained(DIR).save_pretrained(OUT))');
+  throw new TokenizerLoadError(
+    `${where}: a SentencePiece ${m.modelType === 3 ? 'word' : 'char'} model, which sftforge cannot convert`,
+    "pass a folder with the model's tokenizer.json (transformers: AutoTokenizer.from_pretrained(DIR).save_pretrained(OUT))",
+  );
 }

@@ -64,7 +64,10 @@ function fromLocal(spec: string, path: string): TokenizerFiles {
   const dir = statSync(path).isDirectory() ? path : dirname(path);
   const tokenizer = statSync(path).isDirectory() ? join(path, 'tokenizer.json') : path;
   if (!existsSync(tokenizer)) {
-    throw new TokenizerLoadError(`${dir}: has no tokenizer.json (nor a SentencePiece tokenizer.model)`, 'save the tokenizer with transformers (tokenizer.save_pretrained(DIR)), which writes tokenizer.json');
+    throw new TokenizerLoadError(
+      `${dir}: has no tokenizer.json (nor a SentencePiece tokenizer.model)`,
+      'save the tokenizer with transformers (tokenizer.save_pretrained(DIR)), which writes tokenizer.json',
+    );
   }
   const opt = (name: string) => (existsSync(join(dir, name)) ? join(dir, name) : undefined);
   return { spec, tokenizer, config: opt('tokenizer_config.json'), specialTokensMap: opt('special_tokens_map.json') };

@@ -62,7 +62,10 @@ export function parseTokenizerJson(text: string, where: string): TokenizerJson {
     throw new TokenizerLoadError(`${where}: not valid JSON (${(e as Error).message})`, 'point --tokenizer at a folder holding a tokenizer.json written by HF tokenizers');
   }
   if (!j || typeof j !== 'object' || !('model' in j)) {
-    throw new TokenizerLoadError(`${where}: has no "model" section, so it is not a HF tokenizers tokenizer.json`, 'a sentencepiece tokenizer.model alone is not supported: convert it with transformers (AutoTokenizer.from_pretrained(...).save_pretrained(DIR))');
+    throw new TokenizerLoadError(
+      `${where}: has no "model" section, so it is not a HF tokenizers tokenizer.json`,
+      'a sentencepiece tokenizer.model alone is not supported: convert it with transformers (AutoTokenizer.from_pretrained(...).save_pretrained(DIR))',
+    );
   }
   return j as TokenizerJson;
 }
@@ -85,7 +88,7 @@ function modelTokenId(model: TokenizerJson['model'], token: string): number | un
     const i = v.findIndex(([t]) => t === token);
     return i >= 0 ? i : undefined;
   }
-  return  Object.hasOwn(v, token) ? v[token] : undefined;
+  return Object.hasOwn(v, token) ? v[token] : undefined;
 }
 
 /** The Metaspace pre-tokenizers of a pre_tokenizer config (it may be a Sequence). */
@@ -135,8 +138,7 @@ export function prepareSpec(json: TokenizerJson, templateSpecials: readonly stri
   for (const t of added) if (t.special) specials.set(t.content, t);
   const ms = metaspaces(json.pre_tokenizer);
   const prependFirstOnly = ms.some((m) => m.prepend_scheme === 'first');
-  const prefixesEveryPiece =
-    hasPrependNormalizer(json.normalizer) || ms.some((m) => m.prepend_scheme !== 'never' && m.add_prefix_space !== false);
+  const prefixesEveryPiece = hasPrependNormalizer(json.normalizer) || ms.some((m) => m.prepend_scheme !== 'never' && m.add_prefix_space !== false);
   return { full, specials, added: news, vocabSize: next, prependFirstOnly, prefixesEveryPiece };
 }
 

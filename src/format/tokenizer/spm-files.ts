@@ -31,7 +31,12 @@ export async function convertSentencePiece(spec: string, modelPath: string, o: B
   if (!config) {
     config = join(dir, 'tokenizer_config.json');
     const piece = (id: number) => (id >= 0 ? model.pieces[id]?.piece : undefined);
-    const text = JSON.stringify({ bos_token: piece(model.bosId) ?? null, eos_token: piece(model.eosId) ?? null, unk_token: piece(model.unkId) ?? null, add_bos_token: model.bosId >= 0, add_eos_token: false }, null, 2) + '\n';
+    const text =
+      JSON.stringify(
+        { bos_token: piece(model.bosId) ?? null, eos_token: piece(model.eosId) ?? null, unk_token: piece(model.unkId) ?? null, add_bos_token: model.bosId >= 0, add_eos_token: false },
+        null,
+        2,
+      ) + '\n';
     if (!sameContent(config, text)) await writeShared(config, text);
   }
   const json = JSON.stringify(sentencePieceToTokenizerJson(model, modelPath));

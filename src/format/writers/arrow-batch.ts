@@ -58,7 +58,11 @@ function numList(type: DataType, parts: readonly (Int32Array | Float32Array)[]):
   const inner = lt.children[0]!.type;
   const values = inner instanceof Float32 ? concat(Float32Array, parts as Float32Array[]) : concat(Int32Array, parts as Int32Array[]);
   const child = makeData({ type: inner as Int32, length: values.length, nullCount: 0, data: values as Int32Array });
-  return listData(lt, child as Data, parts.map((p) => p.length));
+  return listData(
+    lt,
+    child as Data,
+    parts.map((p) => p.length),
+  );
 }
 
 export function buildBatch(schema: Schema, c: Columns, rows: readonly OutRow[]): RecordBatch {
@@ -70,21 +74,47 @@ export function buildBatch(schema: Schema, c: Columns, rows: readonly OutRow[]):
         break;
       case 'seq_ids': {
         const all = rows.flatMap((r) => r.seq_ids ?? []);
-        children.push(listData(f.type as List<Utf8>, utf8Data(all), rows.map((r) => r.seq_ids?.length ?? 0)));
+        children.push(
+          listData(
+            f.type as List<Utf8>,
+            utf8Data(all),
+            rows.map((r) => r.seq_ids?.length ?? 0),
+          ),
+        );
         break;
       }
       case 'attention_mask':
-        children.push(numList(f.type, rows.map((r) => new Int32Array(r.input_ids.length).fill(1))));
+        children.push(
+          numList(
+            f.type,
+            rows.map((r) => new Int32Array(r.input_ids.length).fill(1)),
+          ),
+        );
         break;
       case 'assistant_masks':
-        children.push(numList(f.type, rows.map((r) => assistantMask(r.labels))));
+        children.push(
+          numList(
+            f.type,
+            rows.map((r) => assistantMask(r.labels)),
+          ),
+        );
         break;
       case 'seq_lengths':
-        children.push(numList(f.type, rows.map((r) => r.seq_lens ?? missing(f.name, c))));
+        children.push(
+          numList(
+            f.type,
+            rows.map((r) => r.seq_lens ?? missing(f.name, c)),
+          ),
+        );
         break;
       default: {
         const key = f.name as 'input_ids' | 'labels' | 'loss_weights' | 'position_ids';
-        children.push(numList(f.type, rows.map((r) => r[key] ?? missing(f.name, c))));
+        children.push(
+          numList(
+            f.type,
+            rows.map((r) => r[key] ?? missing(f.name, c)),
+          ),
+        );
       }
     }
   }
@@ -113,4 +143,3 @@ export function rowBytes(r: OutRow): number {
   if (r.seq_ids) for (const s of r.seq_ids) n += s.length + 4;
   return n;
 }
-

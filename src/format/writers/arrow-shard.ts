@@ -21,7 +21,10 @@ export class ArrowShardWriter {
   private pump: Promise<void> | undefined;
   rows = 0;
 
-  constructor(readonly path: string, private readonly schema: Schema) {
+  constructor(
+    readonly path: string,
+    private readonly schema: Schema,
+  ) {
     this.out = new AtomicWriter(path);
   }
 

@@ -47,7 +47,11 @@ export class HfDatasetWriter {
   private readonly done: ShardInfo[] = [];
   rows = 0;
 
-  constructor(readonly dir: string, readonly columns: Columns, o: HfWriterOptions = {}) {
+  constructor(
+    readonly dir: string,
+    readonly columns: Columns,
+    o: HfWriterOptions = {},
+  ) {
     this.schema = arrowSchema(columns);
     this.shardBytes = o.shardBytes ?? 500e6;
     this.batchRows = o.batchRows ?? 1000;

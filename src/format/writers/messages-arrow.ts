@@ -97,7 +97,10 @@ export class MessagesDatasetWriter {
   weightsDropped = 0;
   toolCallsDropped = 0;
 
-  constructor(readonly dir: string, o: HfWriterOptions = {}) {
+  constructor(
+    readonly dir: string,
+    o: HfWriterOptions = {},
+  ) {
     this.shardBytes = o.shardBytes ?? 500e6;
     this.batchRows = o.batchRows ?? 1000;
   }
@@ -152,7 +155,11 @@ export class MessagesDatasetWriter {
       shards.push({ ...s, file });
     }
     const features = MESSAGES_FEATURES as unknown as Record<string, unknown>;
-    const fingerprint = createHash('sha256').update(JSON.stringify(features)).update(shards.map((s) => s.sha256).join(',')).digest('hex').slice(0, 16);
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify(features))
+      .update(shards.map((s) => s.sha256).join(','))
+      .digest('hex')
+      .slice(0, 16);
     await writeFileAtomic(join(this.dir, 'dataset_info.json'), JSON.stringify(datasetInfo(features), null, 2) + '\n');
     await writeFileAtomic(join(this.dir, 'state.json'), JSON.stringify(stateJson(shards, fingerprint), null, 2) + '\n');
     const keep = new Set(shards.map((s) => s.file));

@@ -124,7 +124,10 @@ export class OpenChatParquetWriter {
   private pending: OpenChatRow[] = [];
   rows = 0;
 
-  constructor(readonly path: string, private readonly modelType: string) {
+  constructor(
+    readonly path: string,
+    private readonly modelType: string,
+  ) {
     this.out = new AtomicWriter(path);
   }
 

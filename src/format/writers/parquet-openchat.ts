@@ -170,7 +170,14 @@ export class OpenChatWriter {
         const r = it.rows[0]!;
         const weights = this.doubles(weighted[i]!.turns, r.weights);
         rows[i] = addSingleConv(r.ids, weights, this.maxContext);
-        if (!rows[i]) out[i] = reject({ reason: 'no_trained_tokens', detail: `nothing trained in the first ${this.maxContext} tokens (${this.modelType} model_max_context)`, source: convs[i]!.source, id: convs[i]!.id, record: convs[i] });
+        if (!rows[i])
+          out[i] = reject({
+            reason: 'no_trained_tokens',
+            detail: `nothing trained in the first ${this.maxContext} tokens (${this.modelType} model_max_context)`,
+            source: convs[i]!.source,
+            id: convs[i]!.id,
+            record: convs[i],
+          });
       });
     }
     for (const [i, c] of convs.entries()) {

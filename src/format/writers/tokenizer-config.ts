@@ -35,7 +35,13 @@ export interface TokenizerConfigFragment {
  * `config`: the tokenizer's tokenizer_config.json (+ special_tokens_map.json) as read;
  * `templateSpecials`: the special strings the template relies on; `chatTemplate`: what `hf` used.
  */
-export function tokenizerConfigFragment(o: { template: string; config: Record<string, unknown>; tokenizer: Pick<LoadedTokenizer, 'spec'>; templateSpecials: readonly string[]; chatTemplate?: unknown }): TokenizerConfigFragment {
+export function tokenizerConfigFragment(o: {
+  template: string;
+  config: Record<string, unknown>;
+  tokenizer: Pick<LoadedTokenizer, 'spec'>;
+  templateSpecials: readonly string[];
+  chatTemplate?: unknown;
+}): TokenizerConfigFragment {
   const out: TokenizerConfigFragment = { sftforge_template: o.template, additional_special_tokens: [], added_tokens_decoder: {} };
   const jinja = o.template === 'hf' ? (o.chatTemplate ?? o.config.chat_template) : o.template === 'openchat_3.5' ? OPENCHAT_35_CHAT_TEMPLATE : undefined;
   if (jinja !== undefined) out.chat_template = jinja;
@@ -43,7 +49,14 @@ export function tokenizerConfigFragment(o: { template: string; config: Record<st
   const own = new Set(TOKEN_KEYS.map((k) => tokenString(o.config[k])).filter(Boolean));
   for (const s of o.templateSpecials) if (!own.has(s)) out.additional_special_tokens.push(s);
   for (const t of [...o.tokenizer.spec.specials.values()].sort((a, b) => a.id - b.id)) {
-    out.added_tokens_decoder[String(t.id)] = { content: t.content, lstrip: t.lstrip ?? false, normalized: t.normalized ?? false, rstrip: t.rstrip ?? false, single_word: t.single_word ?? false, special: true };
+    out.added_tokens_decoder[String(t.id)] = {
+      content: t.content,
+      lstrip: t.lstrip ?? false,
+      normalized: t.normalized ?? false,
+      rstrip: t.rstrip ?? false,
+      single_word: t.single_word ?? false,
+      special: true,
+    };
   }
   return out;
 }

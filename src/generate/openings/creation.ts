@@ -29,9 +29,7 @@ export async function buildCreation({ cfg, seeds, pool, runSeed }: CreationInput
     }
   }
   await expand(keys(), pool, c.instructions_per_request, async (chunk) => {
-    const res = await seeds.run(
-      chunk.map((k) => ({ key: `creation/i/${k.ti}/${k.b}`, prompt: fill(c.prompts.instructions, { n: k.n, material_type: k.type }), max: k.n })),
-    );
+    const res = await seeds.run(chunk.map((k) => ({ key: `creation/i/${k.ti}/${k.b}`, prompt: fill(c.prompts.instructions, { n: k.n, material_type: k.type }), max: k.n })));
     // Dedup on the original instruction; decide rewrites by the position each kept one will take.
     const kept: { text: string; type: string; pos: number; detailed: boolean }[] = [];
     for (let j = 0; j < chunk.length; j++) {
@@ -43,9 +41,7 @@ export async function buildCreation({ cfg, seeds, pool, runSeed }: CreationInput
       }
     }
     const toRewrite = kept.filter((k) => k.detailed);
-    const rewritten = await seeds.run(
-      toRewrite.map((k) => ({ key: `creation/d/${k.pos}`, prompt: fill(c.prompts.detail_rewrite, { instruction: k.text }), max: 1, single: true })),
-    );
+    const rewritten = await seeds.run(toRewrite.map((k) => ({ key: `creation/d/${k.pos}`, prompt: fill(c.prompts.detail_rewrite, { instruction: k.text }), max: 1, single: true })));
     const byPos = new Map(toRewrite.map((k, i) => [k.pos, rewritten[i]![0]]));
     for (const k of kept) {
       const detailed = byPos.get(k.pos);

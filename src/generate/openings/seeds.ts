@@ -42,7 +42,6 @@ export interface SeedRunnerOptions {
   shouldStop?: () => boolean;
 }
 
-
 export class SeedRunner {
   constructor(private readonly o: SeedRunnerOptions) {}
 

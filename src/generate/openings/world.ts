@@ -32,9 +32,7 @@ export function* roundRobin<T>(lists: readonly (readonly T[])[]): Generator<T> {
 export async function buildWorld({ cfg, seeds, pool, entities }: WorldInputs): Promise<void> {
   const w = cfg.sectors.world;
   const topics = w.meta_topics;
-  const subs = await seeds.run(
-    topics.map((topic, ti) => ({ key: `world/sub/${ti}`, prompt: fill(w.prompts.subtopics, { n: w.subtopics_per_topic, topic }), max: w.subtopics_per_topic })),
-  );
+  const subs = await seeds.run(topics.map((topic, ti) => ({ key: `world/sub/${ti}`, prompt: fill(w.prompts.subtopics, { n: w.subtopics_per_topic, topic }), max: w.subtopics_per_topic })));
   const bases: Base[] = [];
   const keep = async (text: string, meta: Record<string, unknown>) => {
     if (await pool.offer({ sector: 'world', text, meta })) bases.push({ text, meta });
@@ -56,9 +54,7 @@ export async function buildWorld({ cfg, seeds, pool, entities }: WorldInputs): P
 
   const ents = (entities ?? []).map((entity, ei) => ({ entity, ei }));
   await expand(ents.values(), pool, w.questions_per_entity, async (chunk) => {
-    const res = await seeds.run(
-      chunk.map((e) => ({ key: `world/e/${e.ei}`, prompt: fill(w.prompts.entity, { n: w.questions_per_entity, entity: e.entity }), max: w.questions_per_entity })),
-    );
+    const res = await seeds.run(chunk.map((e) => ({ key: `world/e/${e.ei}`, prompt: fill(w.prompts.entity, { n: w.questions_per_entity, entity: e.entity }), max: w.questions_per_entity })));
     for (let j = 0; j < chunk.length; j++) for (const q of res[j]!) await keep(q, { entity: chunk[j]!.entity, level: 'entity' });
   });
 

@@ -52,7 +52,10 @@ export default defineStage({
       name: 'generate',
       async *run(_input, ctx) {
         if (ctx.worldSize > 1) {
-          throw new SftforgeError('generate cannot be split over ranks inside a pipeline', 'run `sftforge generate --num-shards N` (or a Slurm array) for the generation, merge it, then read its output in the pipeline');
+          throw new SftforgeError(
+            'generate cannot be split over ranks inside a pipeline',
+            'run `sftforge generate --num-shards N` (or a Slurm array) for the generation, merge it, then read its output in the pipeline',
+          );
         }
         const sectors = o.sector === 'all' ? [...SECTORS] : ((Array.isArray(o.sector) ? o.sector : [o.sector]) as Sector[]);
         const r = await runGenerate({

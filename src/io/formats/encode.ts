@@ -55,7 +55,11 @@ export function encodeInstruction(instruction: string, input: string | undefined
     return { prompt: hasInput ? `${ins}\n\n${pyStrip(input!)}\n\n` : `${ins}\n\n`, completion: out };
   }
   const list = hasInput ? openInstructTemplates().withInput : openInstructTemplates().withoutInput;
-  const k = weightedChoice(list.map((_, i) => i), list.map((t) => t[2]), rng);
+  const k = weightedChoice(
+    list.map((_, i) => i),
+    list.map((t) => t[2]),
+    rng,
+  );
   const [p, c] = list[k]!;
   const fields = { instruction: ins, input: hasInput ? pyStrip(input!) : '', output: out };
   return { prompt: fill(p, fields), completion: fill(c, fields), template: k };

@@ -48,8 +48,18 @@ const sharegpt: RecordConverter = (v, s, o) => convertMessages('sharegpt', v, s,
 export const FORMATS: readonly FormatDef[] = [
   { name: 'sharegpt', aliases: FORMAT_ALIASES.sharegpt, description: 'ShareGPT {conversations:[{from, value}]}; tool turns (function_call/observation) and `tools` too', convert: sharegpt },
   { name: 'sharegpt_pages', aliases: FORMAT_ALIASES.sharegpt_pages, description: 'saved ShareGPT HTML pages (read.ts)', convert: sharegpt, pages: true },
-  { name: 'sharegpt_tools', aliases: FORMAT_ALIASES.sharegpt_tools, description: 'ShareGPT with function_call/observation turns and a `tools` list (LLaMA-Factory)', convert: (v, s, o) => (isObj(v) ? convertShareGptTools(v, s, o) : [bad(v, s, `the record is ${typeName(v)}, not an object`)]) },
-  { name: 'openai', aliases: FORMAT_ALIASES.openai, description: 'OpenAI chat {messages:[{role, content}]} (open-instruct output too); tool_calls/tool roles kept', convert: (v, s, o) => convertMessages('openai', v, s, o) },
+  {
+    name: 'sharegpt_tools',
+    aliases: FORMAT_ALIASES.sharegpt_tools,
+    description: 'ShareGPT with function_call/observation turns and a `tools` list (LLaMA-Factory)',
+    convert: (v, s, o) => (isObj(v) ? convertShareGptTools(v, s, o) : [bad(v, s, `the record is ${typeName(v)}, not an object`)]),
+  },
+  {
+    name: 'openai',
+    aliases: FORMAT_ALIASES.openai,
+    description: 'OpenAI chat {messages:[{role, content}]} (open-instruct output too); tool_calls/tool roles kept',
+    convert: (v, s, o) => convertMessages('openai', v, s, o),
+  },
   { name: 'ultrachat', aliases: FORMAT_ALIASES.ultrachat, description: 'UltraChat {id, data:[u, a, ...]}', convert: (v, s, o) => convertMessages('ultrachat', v, s, o) },
   { name: 'alpaca', aliases: FORMAT_ALIASES.alpaca, description: 'Alpaca {instruction, input, output}', convert: convertAlpaca },
   { name: 'dolly', aliases: FORMAT_ALIASES.dolly, description: 'Dolly {instruction, context, response, category}', convert: convertDolly },
@@ -65,7 +75,7 @@ export const FORMATS: readonly FormatDef[] = [
   { name: 'oasst', aliases: FORMAT_ALIASES.oasst, description: 'OpenAssistant trees export {message_tree_id, prompt}, or the flat messages export (whole file)', convert: convertOasst },
   { name: 'prompt_completion', aliases: FORMAT_ALIASES.prompt_completion, description: 'OpenAI legacy fine-tuning {prompt, completion}', convert: convertPromptCompletion },
   { name: 'science', aliases: FORMAT_ALIASES.science, description: 'Tülu v2 science data {dataset, input, output}', convert: convertScience },
-  { name: 'chatgpt_export', aliases: FORMAT_ALIASES.chatgpt_export, description: "ChatGPT data export conversations.json [{mapping, current_node}]", convert: convertChatgptExport },
+  { name: 'chatgpt_export', aliases: FORMAT_ALIASES.chatgpt_export, description: 'ChatGPT data export conversations.json [{mapping, current_node}]', convert: convertChatgptExport },
 ];
 
 const BY_NAME = new Map<string, FormatDef>(FORMATS.map((f) => [f.name, f]));

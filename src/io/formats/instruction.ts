@@ -5,15 +5,9 @@ import { PyRandom } from './mt19937.js';
 import { recordRng, type Rng } from './random.js';
 import { assistant, conversation, type FormatOptions, user } from './types.js';
 
-export function instructionConversation(
-  value: unknown,
-  source: SourcePos,
-  opts: FormatOptions,
-  f: { instruction: string; input?: string; output: string },
-  id?: string,
-  sub = '',
-): Conversation {
-  const rng = opts.instructionTemplates === 'open-instruct' ? (opts.stream ? () => opts.stream!.random() : (sub === '' ? positionalDraw(opts.seed ?? 42, source) : recordRng(opts.seed, source, sub))) : undefined;
+export function instructionConversation(value: unknown, source: SourcePos, opts: FormatOptions, f: { instruction: string; input?: string; output: string }, id?: string, sub = ''): Conversation {
+  const rng =
+    opts.instructionTemplates === 'open-instruct' ? (opts.stream ? () => opts.stream!.random() : sub === '' ? positionalDraw(opts.seed ?? 42, source) : recordRng(opts.seed, source, sub)) : undefined;
   const e = encodeInstruction(f.instruction, f.input, f.output, rng);
   const c = conversation(value, source, [user(e.prompt), assistant(e.completion)], opts, id);
   if (e.template !== undefined) c.meta = { instruction_template: e.template };

@@ -33,7 +33,10 @@ export async function valueLayout(file: string): Promise<ValueLayout> {
   if (name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'lines';
   try {
     for await (const chunk of readBytes(file)) {
-      const s = chunk.toString('utf8', 0, Math.min(chunk.length, 4096)).replace(/^\uFEFF/, '').trimStart();
+      const s = chunk
+        .toString('utf8', 0, Math.min(chunk.length, 4096))
+        .replace(/^\uFEFF/, '')
+        .trimStart();
       if (s === '') continue;
       if (s[0] === '[') return 'array';
       const first = s.split('\n', 1)[0]!;
@@ -84,7 +87,9 @@ export async function* readWholeJson(file: string): AsyncGenerator<SourcedValue 
   } catch (e) {
     throw new InputError(file, `cannot be read: ${(e as Error).message}`, 'check the file exists and is readable');
   }
-  const text = Buffer.concat(parts).toString('utf8').replace(/^\uFEFF/, '');
+  const text = Buffer.concat(parts)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
   const v = parsed(text, { file, index: 0 });
   if ('__reject' in v || !Array.isArray(v.value)) {
     yield v;
@@ -92,4 +97,3 @@ export async function* readWholeJson(file: string): AsyncGenerator<SourcedValue 
   }
   for (const [index, value] of v.value.entries()) yield { value, source: { file, index } };
 }
-

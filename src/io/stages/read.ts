@@ -12,7 +12,8 @@ import type { Item } from '../../core/stage.js';
 import { UsageError } from '../../core/errors.js';
 import { isReject, reject, type Conversation, type InputFormat, type RawRecord, type RejectMarker } from '../../core/types.js';
 import { expandInputs, expandInputsDetailed, type SkippedInput } from '../files.js';
-import { convertFile, convertRecord, detectFormat, readValues, resolveFormat, type FormatOptions } from '../formats/index.js';
+import type { FormatOptions } from '../formats/index.js';
+import { canonicalFormat, formatNames } from '../formats/names.js';
 import { normalizeRecord } from '../normalize.js';
 import { readRaw } from '../read.js';
 
@@ -66,7 +67,8 @@ export default defineStage({
     return Promise.all(files.map(async (f) => [f, (await stat(f).catch(() => ({ size: -1 }))).size]));
   },
   create(o, env) {
-    const format = o.format === undefined ? 'auto' : resolveFormat(o.format);
+    const format = o.format === undefined || o.format === 'auto' ? 'auto' : canonicalFormat(o.format);
+    if (format === undefined) throw new UsageError(`unknown input format ${JSON.stringify(o.format)}`, `use auto or one of: ${formatNames().join(', ')}`);
     const paths = o.paths.map((p) => resolveAs(env.cwd, p));
     const formatOptions: FormatOptions = {
       instructionTemplates: o.instruction_templates,
@@ -126,7 +128,7 @@ export default defineStage({
           yield* take(reject({ reason: s.reason, detail: s.detail, source: { file: s.file } }));
         }
         for (const { file, fmt } of plan.files) {
-          const items = fmt === undefined ? readRaw([file], rawOpts) : convertFile(file, fmt, formatOptions);
+          const items = fmt === undefined ? readRaw([file], rawOpts) : (await formats()).convertFile(file, fmt, formatOptions);
           for await (const item of items as AsyncIterable<RawRecord | Conversation | RejectMarker>) {
             if (ctx.signal.aborted) return;
             yield* take(item);
@@ -152,6 +154,9 @@ function legacy(format: string): InputFormat | undefined {
  * unparsed records, parsed on clean's workers) or a format converter (every instruction format,
  * Parquet and Arrow files). With `auto`, the first record of each file decides.
  */
+/** The format converters, loaded only when a file needs them (start-up of a plain ShareGPT run). */
+const formats = () => import('../formats/index.js');
+
 async function planFiles(paths: string[], format: string): Promise<'raw' | { files: { file: string; fmt: string | undefined }[]; skipped: SkippedInput[] }> {
   if (format !== 'auto' && LEGACY.has(format)) return 'raw';
   const { files, skipped } = await expandInputsDetailed(paths);
@@ -175,6 +180,7 @@ async function planFiles(paths: string[], format: string): Promise<'raw' | { fil
  * every record `wrong_format`, exit 0).
  */
 async function checkFormat(paths: string[], format: string, strict: boolean, log: (m: string) => void): Promise<void> {
+  const { convertRecord, detectFormat, readValues } = await formats();
   for (const file of await expandInputs(paths).catch(() => [] as string[])) {
     if (/\.html?(\.gz)?$/i.test(file)) continue;
     const it = readValues(file);
@@ -200,6 +206,7 @@ async function checkFormat(paths: string[], format: string, strict: boolean, log
 }
 
 async function firstFormat(file: string): Promise<string | undefined> {
+  const { detectFormat, readValues } = await formats();
   const it = readValues(file);
   try {
     const first = await it.next();

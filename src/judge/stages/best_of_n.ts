@@ -87,7 +87,13 @@ export default defineStage({
           const unparsed = candidates.filter((c) => c.score === null).length;
           if (unparsed > 0) ctx.stats.count('best_of_n_unscored_candidates', unparsed);
           if (best < 0) {
-            return reject({ reason: 'judge_unparsed', detail: `${name}: none of ${texts.length} candidates got a readable verdict; last: ${quote(graded[graded.length - 1]?.verdict ?? '')}`, source: rec.source, id: rec.id, record: rec });
+            return reject({
+              reason: 'judge_unparsed',
+              detail: `${name}: none of ${texts.length} candidates got a readable verdict; last: ${quote(graded[graded.length - 1]?.verdict ?? '')}`,
+              source: rec.source,
+              id: rec.id,
+              record: rec,
+            });
           }
           ctx.stats.count('best_of_n_records');
           ctx.stats.count('best_of_n_candidates', candidates.length);

@@ -92,7 +92,13 @@ async function judgeRecord(j: Judge, rec: Conversation, name: string, perTurn: b
   const bad = graded.findIndex((g) => g.score === undefined);
   if (bad >= 0) {
     const k = rec.turns.slice(0, which[bad]! + 1).filter((t) => t.role === 'assistant').length;
-    return reject({ reason: 'judge_unparsed', detail: `${name}: no score in ${j.retries + 1} verdicts on assistant turn ${k}; last: ${quote(graded[bad]!.verdict)}`, source: rec.source, id: rec.id, record: rec });
+    return reject({
+      reason: 'judge_unparsed',
+      detail: `${name}: no score in ${j.retries + 1} verdicts on assistant turn ${k}; last: ${quote(graded[bad]!.verdict)}`,
+      source: rec.source,
+      id: rec.id,
+      record: rec,
+    });
   }
   const scores = graded.map((g) => g.score!);
   j.stats.count('judged');

@@ -28,7 +28,8 @@ const Options = z
 
 export default defineStage({
   name: 'mix',
-  description: 'read the sources of a mixture (any input format), take each one\'s amount ("0.5" fraction or "30000" count, upsampling past its size) and emit one seeded shuffle; `dataset` = source name',
+  description:
+    'read the sources of a mixture (any input format), take each one\'s amount ("0.5" fraction or "30000" count, upsampling past its size) and emit one seeded shuffle; `dataset` = source name',
   kind: 'mix',
   options: Options,
   scope: 'source',

@@ -83,7 +83,10 @@ export default defineStage({
             (item as Conversation).split = isTest ? 'test' : 'train';
             yield item;
           }
-          ctx.stats.count('split_test', t.reduce((a, b) => a + b, 0));
+          ctx.stats.count(
+            'split_test',
+            t.reduce((a, b) => a + b, 0),
+          );
           ctx.stats.count('split_train', total - t.reduce((a, b) => a + b, 0));
           if (o.stratify === 'source') names.forEach((n, i) => ctx.stats.count(`split_test_${n}`, t[i]!));
         } finally {

@@ -24,14 +24,11 @@ describe('UI code blocks', () => {
   });
 
   test('a bare <pre><code class="language-x"> converts the same way', () => {
-    expect(htmlToMarkdown('<div><pre><code class="hljs language-rust">fn main() {}</code></pre></div>')).toBe(
-      '```rust\nfn main() {}\n```',
-    );
+    expect(htmlToMarkdown('<div><pre><code class="hljs language-rust">fn main() {}</code></pre></div>')).toBe('```rust\nfn main() {}\n```');
   });
 
   test('highlight spans (nested too) disappear, their text stays byte-exact', () => {
-    const inner =
-      '<span class="hljs-keyword">const</span> a = <span class="hljs-string">"<span class="hljs-subst">${b}</span>"</span>;';
+    const inner = '<span class="hljs-keyword">const</span> a = <span class="hljs-string">"<span class="hljs-subst">${b}</span>"</span>;';
     expect(htmlToMarkdown(answer(uiCodeBlock('', 'js', { inner })))).toBe('```js\nconst a = "${b}";\n```');
   });
 

@@ -45,8 +45,9 @@ describe('looksLikeHtml', () => {
       for (const r of recs) for (const t of r.conversations) expect(looksLikeHtml(t.value)).toBe(false);
     }
     const med = readFileSync(sharedData('public/MedicalGPT_sharegpt_zh_1K_format.jsonl'), 'utf8').trim().split('\n');
-    for (const l of med) for (const t of (JSON.parse(l) as { conversations: { value: string }[] }).conversations) {
-      expect(looksLikeHtml(t.value)).toBe(false);
-    }
+    for (const l of med)
+      for (const t of (JSON.parse(l) as { conversations: { value: string }[] }).conversations) {
+        expect(looksLikeHtml(t.value)).toBe(false);
+      }
   });
 });

@@ -42,11 +42,7 @@ test('sample fidelity meets the targets', () => {
 
   const out = join(tempDir('html-fidelity-'), 'cleaned.jsonl');
   writeFileSync(out, lines.join('\n') + '\n');
-  const json = execFileSync(
-    process.execPath,
-    [join(SHARED, 'tools/score-markdown.mjs'), sharedData('sharegpt_html_sample.truth.json'), out],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
+  const json = execFileSync(process.execPath, [join(SHARED, 'tools/score-markdown.mjs'), sharedData('sharegpt_html_sample.truth.json'), out], { cwd: ROOT, encoding: 'utf8' });
   const score = JSON.parse(json) as Record<string, number>;
   expect(score['records_turn_count_mismatch']).toBe(0);
   expect(score['code_blocks']).toBeGreaterThan(1000);

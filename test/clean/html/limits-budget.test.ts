@@ -7,14 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { cleanConversation } from '../../../src/clean/clean-conversation.js';
-import {
-  checkHtmlLimits,
-  DEFAULT_MAX_ATTRIBUTES,
-  DEFAULT_MAX_DEPTH,
-  DEFAULT_MAX_TABLE_CELLS,
-  htmlToMarkdown,
-  looksLikeHtml,
-} from '../../../src/clean/html/index.js';
+import { checkHtmlLimits, DEFAULT_MAX_ATTRIBUTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_TABLE_CELLS, htmlToMarkdown, looksLikeHtml } from '../../../src/clean/html/index.js';
 import { isReject, type Conversation } from '../../../src/core/types.js';
 
 const record = (assistant: string): Conversation => ({

@@ -1,14 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import {
-  checkHtmlLimits,
-  DEFAULT_MAX_BYTES,
-  DEFAULT_MAX_DEPTH,
-  htmlDepth,
-  HtmlConversionError,
-  htmlToMarkdown,
-  looksLikeHtml,
-} from '../../../src/clean/html/index.js';
+import { checkHtmlLimits, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, htmlDepth, HtmlConversionError, htmlToMarkdown, looksLikeHtml } from '../../../src/clean/html/index.js';
 import { sharedData } from '../../helpers/paths.js';
 
 interface Rec {
@@ -22,8 +14,7 @@ const manifest = JSON.parse(readFileSync(sharedData('sharegpt_html_sample.manife
 };
 const deepIds = new Set(manifest.planted['deep_nesting']);
 const byId = new Map(records.filter((r): r is Rec => !!r && typeof r.id === 'string').map((r) => [r.id, r]));
-const gptHtml = (r: Rec) =>
-  (r.conversations ?? []).filter((t) => t && t.from === 'gpt' && typeof t.value === 'string').map((t) => t.value as string);
+const gptHtml = (r: Rec) => (r.conversations ?? []).filter((t) => t && t.from === 'gpt' && typeof t.value === 'string').map((t) => t.value as string);
 
 describe('checkHtmlLimits', () => {
   test('a 20,000-deep record from the sample is too_deep in well under 200 ms', () => {

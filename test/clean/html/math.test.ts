@@ -35,9 +35,7 @@ describe('KaTeX', () => {
   });
 
   test('math in a list item and a table cell', () => {
-    const md = conv(
-      `<ul><li>mean ${inline('\\mu')}</li></ul><table><thead><tr><th>${inline('n^2')}</th></tr></thead><tbody><tr><td>4</td></tr></tbody></table>`,
-    );
+    const md = conv(`<ul><li>mean ${inline('\\mu')}</li></ul><table><thead><tr><th>${inline('n^2')}</th></tr></thead><tbody><tr><td>4</td></tr></tbody></table>`);
     expect(md).toBe('- mean $\\mu$\n\n| $n^2$ |\n| --- |\n| 4 |');
   });
 
@@ -56,8 +54,7 @@ describe('MathJax', () => {
 
   test('MathJax 2 display mode', () => {
     const html =
-      '<p>See</p><div class="MathJax_Display"><span class="MathJax" id="MathJax-Element-2-Frame">∫</span></div>' +
-      '<script type="math/tex; mode=display" id="MathJax-Element-2">\\int_0^1 f</script>';
+      '<p>See</p><div class="MathJax_Display"><span class="MathJax" id="MathJax-Element-2-Frame">∫</span></div>' + '<script type="math/tex; mode=display" id="MathJax-Element-2">\\int_0^1 f</script>';
     expect(conv(html)).toBe('See\n\n$$\n\\int_0^1 f\n$$');
   });
 
@@ -98,10 +95,24 @@ describe('math dev set (fixtures/math_dev.json: KaTeX wrapped, bare, MathJax 2)'
 
   test('scored against its truth: every answer text-identical, code exact', () => {
     const out = join(tempDir('html-math-'), 'cleaned.jsonl');
-    writeFileSync(out, converted.map(({ id, md }) => JSON.stringify({ id, conversations: [{ from: 'human', value: 'q' }, { from: 'gpt', value: md }] })).join('\n') + '\n');
-    const score = JSON.parse(
-      execFileSync(process.execPath, [join(SHARED, 'tools/score-markdown.mjs'), join(fixtures, 'math_dev.truth.json'), out], { cwd: ROOT, encoding: 'utf8' }),
-    ) as Record<string, number>;
+    writeFileSync(
+      out,
+      converted
+        .map(({ id, md }) =>
+          JSON.stringify({
+            id,
+            conversations: [
+              { from: 'human', value: 'q' },
+              { from: 'gpt', value: md },
+            ],
+          }),
+        )
+        .join('\n') + '\n',
+    );
+    const score = JSON.parse(execFileSync(process.execPath, [join(SHARED, 'tools/score-markdown.mjs'), join(fixtures, 'math_dev.truth.json'), out], { cwd: ROOT, encoding: 'utf8' })) as Record<
+      string,
+      number
+    >;
     expect(score['records_scored']).toBe(72);
     expect(score['turn_text_match_pct']).toBe(100);
     expect(score['code_exact_pct']).toBe(100);

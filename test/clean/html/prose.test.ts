@@ -7,9 +7,7 @@ const conv = (inner: string) => htmlToMarkdown(answer(inner));
 
 describe('no escaping added to prose', () => {
   test('snake_case, 2*3, [x], # and > mid-line stay as written', () => {
-    expect(conv('<p>Use snake_case, 2*3=6, a [x] box, C# and a -> b.</p>')).toBe(
-      'Use snake_case, 2*3=6, a [x] box, C# and a -> b.',
-    );
+    expect(conv('<p>Use snake_case, 2*3=6, a [x] box, C# and a -> b.</p>')).toBe('Use snake_case, 2*3=6, a [x] box, C# and a -> b.');
   });
 
   test('a shown backslash is escaped only where it would escape the next character', () => {
@@ -20,9 +18,7 @@ describe('no escaping added to prose', () => {
   test('a line that would open a block is escaped (the source must have escaped it)', () => {
     const md = conv('<p>Intro\n# not a heading\n- not a list\n1. not a list</p><p>3. starts a paragraph</p>');
     expect(md).toBe('Intro\n\\# not a heading\n\\- not a list\n1\\. not a list\n\n3\\. starts a paragraph');
-    expect(marked.parse(md)).toBe(
-      '<p>Intro\n# not a heading\n- not a list\n1. not a list</p>\n<p>3. starts a paragraph</p>\n',
-    );
+    expect(marked.parse(md)).toBe('<p>Intro\n# not a heading\n- not a list\n1. not a list</p>\n<p>3. starts a paragraph</p>\n');
   });
 });
 
@@ -32,27 +28,20 @@ describe('line breaks', () => {
   });
 
   test('a break the serialiser dropped before inline code after a word comes back', () => {
-    expect(conv('<p>pass the <code>--debug</code> (or<code>-d</code>) switch</p>')).toBe(
-      'pass the `--debug` (or\n`-d`) switch',
-    );
+    expect(conv('<p>pass the <code>--debug</code> (or<code>-d</code>) switch</p>')).toBe('pass the `--debug` (or\n`-d`) switch');
     // CJK text glues to code for real: left alone.
     expect(conv('<p>使用<code>xlsx-style</code>库</p>')).toBe('使用`xlsx-style`库');
   });
 
   test('<br> is a hard break; inside a table cell it stays HTML', () => {
     expect(conv('<p>a<br>b</p>')).toBe('a  \nb');
-    expect(conv('<table><thead><tr><th>h</th></tr></thead><tbody><tr><td>a<br>b</td></tr></tbody></table>')).toBe(
-      '| h |\n| --- |\n| a<br>b |',
-    );
+    expect(conv('<table><thead><tr><th>h</th></tr></thead><tbody><tr><td>a<br>b</td></tr></tbody></table>')).toBe('| h |\n| --- |\n| a<br>b |');
   });
 });
 
 describe('tables', () => {
   test('GFM table with | escaped in cells, code spans included', () => {
-    const md = conv(
-      '<table><thead><tr><th>op</th><th>meaning</th></tr></thead><tbody>' +
-        '<tr><td><code>a | b</code></td><td>x|y or <strong>z</strong></td></tr></tbody></table>',
-    );
+    const md = conv('<table><thead><tr><th>op</th><th>meaning</th></tr></thead><tbody>' + '<tr><td><code>a | b</code></td><td>x|y or <strong>z</strong></td></tr></tbody></table>');
     expect(md).toBe('| op | meaning |\n| --- | --- |\n| `a \\| b` | x\\|y or **z** |');
     const table = marked.lexer(md)[0] as { type: string; rows: { text: string }[][] };
     expect(table.type).toBe('table');
@@ -85,14 +74,10 @@ describe('lists, links, headings, emphasis', () => {
   });
 
   test('links, autolinks, images and titles', () => {
-    expect(conv('<p>See <a href="https://en.wikipedia.org/wiki/Rust_(language)">Rust</a>.</p>')).toBe(
-      'See [Rust](https://en.wikipedia.org/wiki/Rust_(language)).',
-    );
+    expect(conv('<p>See <a href="https://en.wikipedia.org/wiki/Rust_(language)">Rust</a>.</p>')).toBe('See [Rust](https://en.wikipedia.org/wiki/Rust_(language)).');
     expect(conv('<p>网址：<a href="https://example.com/">https://example.com/</a></p>')).toBe('网址：<https://example.com/>');
     expect(conv('<p>Mail <a href="mailto:a@b.org">a@b.org</a> now</p>')).toBe('Mail a@b.org now');
-    expect(conv('<p><img src="https://x.org/i.png" alt="my_logo*"> <a href="/p" title="T">t</a></p>')).toBe(
-      '![my_logo*](https://x.org/i.png) [t](/p "T")',
-    );
+    expect(conv('<p><img src="https://x.org/i.png" alt="my_logo*"> <a href="/p" title="T">t</a></p>')).toBe('![my_logo*](https://x.org/i.png) [t](/p "T")');
   });
 
   test('ATX headings, emphasis, inline code, strikethrough, blockquote, hr', () => {
@@ -103,9 +88,7 @@ describe('lists, links, headings, emphasis', () => {
   });
 
   test('task list items', () => {
-    expect(conv('<ul><li><input type="checkbox" checked disabled> done</li><li><input type="checkbox" disabled> todo</li></ul>')).toBe(
-      '- [x] done\n- [ ] todo',
-    );
+    expect(conv('<ul><li><input type="checkbox" checked disabled> done</li><li><input type="checkbox" disabled> todo</li></ul>')).toBe('- [x] done\n- [ ] todo');
   });
 });
 

@@ -26,7 +26,12 @@ const block2025 = (lang: string, code: string, copy = 'Copy', edit = 'Edit') =>
 
 describe('code blocks of every UI era', () => {
   test('2025: the language is the header text, never a button label (English or localised)', () => {
-    for (const [copy, edit] of [['Copy', 'Edit'], ['Copiar', 'Editar'], ['Kopieren', 'Bearbeiten'], ['复制', '编辑']]) {
+    for (const [copy, edit] of [
+      ['Copy', 'Edit'],
+      ['Copiar', 'Editar'],
+      ['Kopieren', 'Bearbeiten'],
+      ['复制', '编辑'],
+    ]) {
       const md = conv(block2025('python', 'print(1)', copy, edit));
       expect(fences(md)).toEqual([{ lang: 'python', code: 'print(1)', path: 'code' }]);
     }
@@ -49,9 +54,7 @@ describe('web answers', () => {
       '<span data-state="closed"><span class="ms-1 inline-flex" data-testid="webpage-citation-pill">' +
       '<a href="https://en.wikipedia.org/wiki/Paris?utm_source=chatgpt.com" target="_blank"><img src="https://www.google.com/s2/favicons?domain=x" alt="">' +
       '<span><span class="truncate">Wikipedia</span><span class="-me-1">+1</span></span></a></span></span>';
-    expect(conv(`<p data-start="1" data-end="9">Paris is the capital ${pill}.</p>`)).toBe(
-      'Paris is the capital [Wikipedia](https://en.wikipedia.org/wiki/Paris?utm_source=chatgpt.com).',
-    );
+    expect(conv(`<p data-start="1" data-end="9">Paris is the capital ${pill}.</p>`)).toBe('Paris is the capital [Wikipedia](https://en.wikipedia.org/wiki/Paris?utm_source=chatgpt.com).');
   });
 
   test('a link-preview card is a link with its title', () => {
@@ -62,7 +65,9 @@ describe('web answers', () => {
   });
 
   test('list items wrapping <p> with data-* attributes convert like plain items', () => {
-    const md = conv('<ul data-start="0" data-end="30"><li data-start="0" data-end="9"><p data-start="2" data-end="9">one</p></li><li data-start="10" data-end="19"><p data-start="12" data-end="19">two</p></li></ul>');
+    const md = conv(
+      '<ul data-start="0" data-end="30"><li data-start="0" data-end="9"><p data-start="2" data-end="9">one</p></li><li data-start="10" data-end="19"><p data-start="12" data-end="19">two</p></li></ul>',
+    );
     expect(marked.parse(md)).toBe(marked.parse('- one\n\n- two'));
   });
 });
@@ -105,13 +110,22 @@ test('ui2024 dev set: code, languages, links and text all come back', () => {
     const md = htmlToMarkdown(r.conversations[1]!.value);
     expect(md, r.id).not.toMatch(/<\/?(?:span|div|button|svg|img|p|br|li|table)\b/i); // no leftover tags
     expect(md, r.id).not.toMatch(/\b(?:Copy|Copiar|Edit|Editar)\b/);
-    lines.push(JSON.stringify({ id: r.id, conversations: [{ from: 'human', value: 'q' }, { from: 'gpt', value: md }] }));
+    lines.push(
+      JSON.stringify({
+        id: r.id,
+        conversations: [
+          { from: 'human', value: 'q' },
+          { from: 'gpt', value: md },
+        ],
+      }),
+    );
   }
   const out = join(tempDir('html-ui2024-'), 'cleaned.jsonl');
   writeFileSync(out, lines.join('\n') + '\n');
-  const score = JSON.parse(
-    execFileSync(process.execPath, [join(SHARED, 'tools/score-markdown.mjs'), join(fixtures, 'ui2024_dev.truth.json'), out], { cwd: ROOT, encoding: 'utf8' }),
-  ) as Record<string, number>;
+  const score = JSON.parse(execFileSync(process.execPath, [join(SHARED, 'tools/score-markdown.mjs'), join(fixtures, 'ui2024_dev.truth.json'), out], { cwd: ROOT, encoding: 'utf8' })) as Record<
+    string,
+    number
+  >;
   expect(score['records_scored']).toBe(36);
   expect(score['code_blocks']).toBe(22);
   expect(score['code_exact_pct']).toBe(100);

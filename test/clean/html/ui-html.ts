@@ -10,8 +10,7 @@ const SVG =
   '<path d="M16 4h2a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2h2"></path>' +
   '<rect x="8" y="2" width="8" height="4" rx="1" ry="1"></rect></svg>';
 
-export const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Wrap every run of word characters in a highlight span, as hljs does for keywords. */
 export function highlight(code: string): string {
@@ -29,8 +28,7 @@ export function uiCodeBlock(code: string, lang: string, opts: UiBlockOptions = {
   const shownLang = lang || 'plaintext';
   const header = opts.dec2022
     ? '<div class="flex items-center relative text-gray-200 bg-gray-800 px-4 py-2 text-xs font-sans">'
-    : '<div class="flex items-center relative text-gray-200 bg-gray-800 px-4 py-2 text-xs font-sans justify-between rounded-t-md">' +
-      `<span>${shownLang}</span>`;
+    : '<div class="flex items-center relative text-gray-200 bg-gray-800 px-4 py-2 text-xs font-sans justify-between rounded-t-md">' + `<span>${shownLang}</span>`;
   const cls = `${opts.dec2022 ? '!whitespace-pre-wrap' : '!whitespace-pre'} hljs language-${shownLang}`;
   return (
     '<pre><div class="bg-black rounded-md mb-4">' +
@@ -41,8 +39,7 @@ export function uiCodeBlock(code: string, lang: string, opts: UiBlockOptions = {
 }
 
 /** The `.markdown` wrapper the scraper kept as the turn's value. */
-export const answer = (inner: string) =>
-  `<div class="markdown prose w-full break-words dark:prose-invert light">${inner}\n</div>`;
+export const answer = (inner: string) => `<div class="markdown prose w-full break-words dark:prose-invert light">${inner}\n</div>`;
 
 export interface Fence {
   lang: string;
@@ -69,9 +66,8 @@ export function fences(md: string): Fence[] {
 /** Markdown → HTML as the sample was made (marked, GFM), code blocks in the UI's shape. */
 export function renderLikeSample(md: string, opts: UiBlockOptions = {}): string {
   const html = marked.parse(md, { async: false }) as string;
-  const withUi = html.replace(
-    /<pre><code(?: class="language-([^"]+)")?>([\s\S]*?)<\/code><\/pre>/g,
-    (_m, lang: string | undefined, inner: string) => uiCodeBlock('', lang ?? '', { ...opts, inner: inner.replace(/\n$/, '') }),
+  const withUi = html.replace(/<pre><code(?: class="language-([^"]+)")?>([\s\S]*?)<\/code><\/pre>/g, (_m, lang: string | undefined, inner: string) =>
+    uiCodeBlock('', lang ?? '', { ...opts, inner: inner.replace(/\n$/, '') }),
   );
   return answer(withUi);
 }

@@ -48,16 +48,43 @@ describe('trained spans: reply plus end-of-turn marker', () => {
     const r = getTemplate(name).render(turns);
     return r.trained.map((s) => [r.text.slice(s.start, s.end), s.weight]);
   };
-  it('vicuna: {a}</s>', () => expect(trainedText('vicuna_v1.1')).toEqual([['Hi.</s>', 1], ['Bye.</s>', 0]]));
-  it('llama-2: "{a} </s>", not the next turn\'s <s>', () => expect(trainedText('llama-2')).toEqual([['Hi. </s>', 1], ['Bye. </s>', 0]]));
-  it('mistral: {a}</s>', () => expect(trainedText('mistral')).toEqual([['Hi.</s>', 1], ['Bye.</s>', 0]]));
-  it('zephyr: {a}</s> without the newline', () => expect(trainedText('zephyr')).toEqual([['Hi.</s>', 1], ['Bye.</s>', 0]]));
-  it('chatml: {a}<|im_end|> without the newline', () => expect(trainedText('chatml')).toEqual([['Hi.<|im_end|>', 1], ['Bye.<|im_end|>', 0]]));
-  it('one_shot: {a}\\n### (the stop string), not the space', () => expect(trainedText('one_shot')).toEqual([['Hi.\n###', 1], ['Bye.\n###', 0]]));
+  it('vicuna: {a}</s>', () =>
+    expect(trainedText('vicuna_v1.1')).toEqual([
+      ['Hi.</s>', 1],
+      ['Bye.</s>', 0],
+    ]));
+  it('llama-2: "{a} </s>", not the next turn\'s <s>', () =>
+    expect(trainedText('llama-2')).toEqual([
+      ['Hi. </s>', 1],
+      ['Bye. </s>', 0],
+    ]));
+  it('mistral: {a}</s>', () =>
+    expect(trainedText('mistral')).toEqual([
+      ['Hi.</s>', 1],
+      ['Bye.</s>', 0],
+    ]));
+  it('zephyr: {a}</s> without the newline', () =>
+    expect(trainedText('zephyr')).toEqual([
+      ['Hi.</s>', 1],
+      ['Bye.</s>', 0],
+    ]));
+  it('chatml: {a}<|im_end|> without the newline', () =>
+    expect(trainedText('chatml')).toEqual([
+      ['Hi.<|im_end|>', 1],
+      ['Bye.<|im_end|>', 0],
+    ]));
+  it('one_shot: {a}\\n### (the stop string), not the space', () =>
+    expect(trainedText('one_shot')).toEqual([
+      ['Hi.\n###', 1],
+      ['Bye.\n###', 0],
+    ]));
 });
 
 describe('BOS and role order', () => {
-  const turns: Turn[] = [{ role: 'user', content: 'Hello!' }, { role: 'assistant', content: 'Hi.' }];
+  const turns: Turn[] = [
+    { role: 'user', content: 'Hello!' },
+    { role: 'assistant', content: 'Hi.' },
+  ];
   it('puts BOS first by default for Llama/Mistral templates (FastChat leaves it to the tokenizer)', () => {
     expect(getTemplate('vicuna_v1.1').render(turns).text.startsWith('<s>A chat between')).toBe(true);
     expect(getTemplate('llama-2').render(turns).text).toBe('<s>[INST] Hello! [/INST] Hi. </s><s>');
@@ -65,7 +92,10 @@ describe('BOS and role order', () => {
     expect(getTemplate('chatml', { bosToken: '<s>', addBos: true }).render(turns).text.startsWith('<s><|im_start|>user')).toBe(true);
   });
   it('refuses conversations whose roles do not alternate where the format depends on position', () => {
-    const bad: Turn[] = [{ role: 'assistant', content: 'Hi.' }, { role: 'user', content: 'Hello!' }];
+    const bad: Turn[] = [
+      { role: 'assistant', content: 'Hi.' },
+      { role: 'user', content: 'Hello!' },
+    ];
     for (const name of ['vicuna_v1.1', 'llama-2', 'mistral', 'one_shot', 'ultralm']) {
       expect(() => getTemplate(name).render(bad), name).toThrowError(expect.objectContaining({ reason: 'wrong_alternation' }));
     }
@@ -86,20 +116,16 @@ interface JinjaCase {
 
 describe('FastChat built-ins vs the Jinja versions (chujiezheng, as transformers renders them)', () => {
   const cases = vector<{ cases: JinjaCase[] }>('chat_templates_chujiezheng_rendered.json').cases;
-  const find = (file: string, name: string, gen: boolean) =>
-    cases.find((c) => c.template_file.endsWith(file) && c.messages_name === name && c.add_generation_prompt === gen)!;
-  const render = (name: string, c: JinjaCase, opts = {}) =>
-    getTemplate(name, opts).render(c.messages, { addGenerationPrompt: c.add_generation_prompt }).text;
+  const find = (file: string, name: string, gen: boolean) => cases.find((c) => c.template_file.endsWith(file) && c.messages_name === name && c.add_generation_prompt === gen)!;
+  const render = (name: string, c: JinjaCase, opts = {}) => getTemplate(name, opts).render(c.messages, { addGenerationPrompt: c.add_generation_prompt }).text;
 
   it('vicuna: FastChat joins with spaces and no newlines; the Jinja version uses "\\n\\n" after the system and "\\n" after turns', () => {
     const c = find('vicuna.jinja', 'readme_example', true);
     expect(render('vicuna_v1.1', c)).toBe(
-      '<s>This is a system prompt. USER: This is the first user input. ASSISTANT: This is the first assistant response.</s>' +
-        'USER: This is the second user input. ASSISTANT:',
+      '<s>This is a system prompt. USER: This is the first user input. ASSISTANT: This is the first assistant response.</s>' + 'USER: This is the second user input. ASSISTANT:',
     );
     expect(c.rendered).toBe(
-      '<s>This is a system prompt.\n\nUSER: This is the first user input.\nASSISTANT: This is the first assistant response.</s>\n' +
-        'USER: This is the second user input.\nASSISTANT:',
+      '<s>This is a system prompt.\n\nUSER: This is the first user input.\nASSISTANT: This is the first assistant response.</s>\n' + 'USER: This is the second user input.\nASSISTANT:',
     );
   });
   it('llama-2: same prompt; FastChat ends each reply with " </s><s>" and writes " [/INST]" only when a reply follows', () => {
@@ -123,7 +149,7 @@ describe('FastChat built-ins vs the Jinja versions (chujiezheng, as transformers
     const noSystem = find('zephyr.jinja', 'no_system', true);
     expect(render('zephyr', noSystem, { addBos: false })).toBe('<|system|>\n</s>\n' + noSystem.rendered);
   });
-  it('chatml: identical once the Jinja version\'s leading bos_token is asked for', () => {
+  it("chatml: identical once the Jinja version's leading bos_token is asked for", () => {
     for (const name of ['readme_example', 'no_system']) {
       for (const gen of [true, false]) {
         const c = find('chatml.jinja', name, gen);

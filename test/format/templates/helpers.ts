@@ -69,7 +69,11 @@ export function checkInvariants(t: ChatTemplate, turns: readonly Turn[], r: Rend
     if (j > 0) expect(tr.start).toBeGreaterThanOrEqual(sorted[j - 1]!.end);
   });
   turns.forEach((turn, i) => {
-    if (turn.role === 'assistant') expect(r.trained.filter((s) => s.turn === i), `trained spans of turn ${i}`).toHaveLength(1);
+    if (turn.role === 'assistant')
+      expect(
+        r.trained.filter((s) => s.turn === i),
+        `trained spans of turn ${i}`,
+      ).toHaveLength(1);
   });
   const firstContent = Math.min(...r.content.map((s) => s.start), r.text.length);
   for (const tr of r.trained) expect(tr.start).toBeGreaterThanOrEqual(firstContent);

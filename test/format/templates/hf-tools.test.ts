@@ -34,9 +34,7 @@ describe('hf template with tools (Qwen3)', () => {
     const r = t.render(c.turns, { tools: c.tools });
     const call = c.turns.findIndex((x) => x.tool_calls);
     const span = r.trained.find((s) => s.turn === call)!;
-    expect(r.text.slice(span.start, span.end)).toBe(
-      '<tool_call>\n{"name": "search_recipes", "arguments": {"ingredients": ["chicken", "bell peppers", "rice"]}}\n</tool_call><|im_end|>',
-    );
+    expect(r.text.slice(span.start, span.end)).toBe('<tool_call>\n{"name": "search_recipes", "arguments": {"ingredients": ["chicken", "bell peppers", "rice"]}}\n</tool_call><|im_end|>');
     const toolTurn = c.turns.findIndex((x) => x.role === 'tool');
     expect(r.trained.some((s) => s.turn === toolTurn)).toBe(false);
   });

@@ -25,9 +25,7 @@ const CHATML = "{% for m in messages %}{{'<|im_start|>' + m['role'] + '\n' + m['
 
 describe('registry', () => {
   it('lists the built-ins and hf', () => {
-    expect(listTemplates()).toEqual(
-      ['chatml', 'hf', 'llama-2', 'llama-3', 'mistral', 'one_shot', 'openchat', 'openchat_3.5', 'qwen', 'tulu', 'ultralm', 'vicuna_v1.1', 'zephyr'],
-    );
+    expect(listTemplates()).toEqual(['chatml', 'hf', 'llama-2', 'llama-3', 'mistral', 'one_shot', 'openchat', 'openchat_3.5', 'qwen', 'tulu', 'ultralm', 'vicuna_v1.1', 'zephyr']);
   });
   it('refuses unknown names and hf without a template', () => {
     expect(() => getTemplate('alpaca')).toThrowError(TemplateConfigError);
@@ -117,10 +115,13 @@ describe('refusals (typed errors the caller quarantines on)', () => {
     throw new Error(`expected a TemplateError ${reason}`);
   };
   it('content the template transforms (upper-cased)', () => {
-    const t = getTemplate('hf', { chatTemplate: "{% for m in messages %}{{ m.content | upper }}{% endfor %}" });
+    const t = getTemplate('hf', { chatTemplate: '{% for m in messages %}{{ m.content | upper }}{% endfor %}' });
     expectReason(() => t.render(conv), 'template_span_mismatch');
     // ...but not when the transform changes nothing
-    const ok = t.render([{ role: 'user', content: 'ABC' }, { role: 'assistant', content: '123' }]);
+    const ok = t.render([
+      { role: 'user', content: 'ABC' },
+      { role: 'assistant', content: '123' },
+    ]);
     expect(ok.content.map((s) => ok.text.slice(s.start, s.end))).toEqual(['ABC', '123']);
   });
   it('content rendered twice or not at all', () => {
@@ -146,7 +147,7 @@ describe('refusals (typed errors the caller quarantines on)', () => {
 
 describe('{% generation %} blocks give the trained spans', () => {
   const c = vector('huggingface.js_jinja_e2e_chat_template_vectors.json').custom_templates['HuggingFaceTB/SmolLM3-3B'];
-  it("SmolLM3: each block (header, reply, <|im_end|>\\n) is one trained span owned by its reply", () => {
+  it('SmolLM3: each block (header, reply, <|im_end|>\\n) is one trained span owned by its reply', () => {
     const t = getTemplate('hf', { chatTemplate: c.chat_template, now: new Date(2025, 6, 10) });
     expect(t.generationBlocks).toBe(true);
     expect(getTemplate('hf', { chatTemplate: CHATML }).generationBlocks).toBe(false);
@@ -158,7 +159,7 @@ describe('{% generation %} blocks give the trained spans', () => {
     ]);
   });
   it('a block holding two replies is refused', () => {
-    const src = "{% generation %}{% for m in messages %}{{ m.content }}|{% endfor %}{% endgeneration %}";
+    const src = '{% generation %}{% for m in messages %}{{ m.content }}|{% endfor %}{% endgeneration %}';
     expect(() => getTemplate('hf', { chatTemplate: src }).render(conv)).toThrowError(/holds 2 assistant contents/);
   });
 });

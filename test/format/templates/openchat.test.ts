@@ -19,8 +19,7 @@ describe('openchat_3.5', () => {
     //              GPT4 Correct User: How are you today?<|end_of_turn|>GPT4 Correct Assistant:")
     // whose ids start with 1 = the BOS the tokenizer adds, written here as "<s>".
     expect(t.render(turns, { addGenerationPrompt: true }).text).toBe(
-      '<s>GPT4 Correct User: Hello<|end_of_turn|>GPT4 Correct Assistant: Hi<|end_of_turn|>' +
-        'GPT4 Correct User: How are you today?<|end_of_turn|>GPT4 Correct Assistant:',
+      '<s>GPT4 Correct User: Hello<|end_of_turn|>GPT4 Correct Assistant: Hi<|end_of_turn|>' + 'GPT4 Correct User: How are you today?<|end_of_turn|>GPT4 Correct Assistant:',
     );
   });
 
@@ -30,9 +29,7 @@ describe('openchat_3.5', () => {
       'Math Correct User: 10.3 − 7988.8133=<|end_of_turn|>Math Correct Assistant:',
     );
     const code: Turn[] = [{ role: 'user', content: 'Implement quicksort using C++' }];
-    expect(getTemplate('openchat_3.5', { condition: 'Code' }).render(code, { addGenerationPrompt: true }).text).toBe(
-      '<s>Code User: Implement quicksort using C++<|end_of_turn|>Code Assistant:',
-    );
+    expect(getTemplate('openchat_3.5', { condition: 'Code' }).render(code, { addGenerationPrompt: true }).text).toBe('<s>Code User: Implement quicksort using C++<|end_of_turn|>Code Assistant:');
   });
 
   it('puts the system prompt right after BOS as "{system}<|end_of_turn|>" (ochat conversation_template.py)', () => {

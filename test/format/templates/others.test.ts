@@ -38,7 +38,10 @@ describe('ultralm (UltraChat UltraLM/13b/data_utils.py)', () => {
     checkPrefixes(t, conv, r);
   });
   it('matches the README template "User: user input</s>\\nAssistant: LLM output</s>"', () => {
-    const r = t.render([{ role: 'user', content: 'user input' }, { role: 'assistant', content: 'LLM output' }]);
+    const r = t.render([
+      { role: 'user', content: 'user input' },
+      { role: 'assistant', content: 'LLM output' },
+    ]);
     expect(r.text).toBe('<s>User: user input</s>\nAssistant: LLM output</s>');
   });
   it('writes a system prompt as inference_cli.py does: a first "User: {s}</s>" line', () => {

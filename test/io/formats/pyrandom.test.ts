@@ -10,13 +10,15 @@ const V = JSON.parse(readFileSync(`${FIX}/python_random_vectors.json`, 'utf8')) 
 };
 
 describe('PyRandom', () => {
-  for (const r of V.random) it(`random.seed(${r.seed}); random.random() x5`, () => {
-    const p = new PyRandom(r.seed);
-    expect(r.values.map(() => p.random())).toEqual(r.values);
-  });
-  for (const s of V.sample) it(`random.seed(${s.seed}); random.sample(range(${s.n}), ${s.k}); random.random()`, () => {
-    const p = new PyRandom(s.seed);
-    expect(p.sample(s.n, s.k)).toEqual(s.value);
-    expect(p.random()).toBe(s.then);
-  });
+  for (const r of V.random)
+    it(`random.seed(${r.seed}); random.random() x5`, () => {
+      const p = new PyRandom(r.seed);
+      expect(r.values.map(() => p.random())).toEqual(r.values);
+    });
+  for (const s of V.sample)
+    it(`random.seed(${s.seed}); random.sample(range(${s.n}), ${s.k}); random.random()`, () => {
+      const p = new PyRandom(s.seed);
+      expect(p.sample(s.n, s.k)).toEqual(s.value);
+      expect(p.random()).toBe(s.then);
+    });
 });

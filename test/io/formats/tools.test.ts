@@ -30,7 +30,17 @@ describe('tool-calling ShareGPT', () => {
   });
 
   it('a function_call that is not JSON is a malformed reject naming the turn', () => {
-    const [r] = convertRecord({ conversations: [{ from: 'human', value: 'x' }, { from: 'function_call', value: 'not json' }], tools: '[]' }, 'sharegpt', { file: 'f.json', index: 3 });
+    const [r] = convertRecord(
+      {
+        conversations: [
+          { from: 'human', value: 'x' },
+          { from: 'function_call', value: 'not json' },
+        ],
+        tools: '[]',
+      },
+      'sharegpt',
+      { file: 'f.json', index: 3 },
+    );
     expect(r).toMatchObject({ reason: 'malformed', detail: 'conversations[1] (function_call) is not JSON {"name", "arguments"} (or a list of them)' });
   });
 

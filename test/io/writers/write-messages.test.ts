@@ -25,7 +25,10 @@ describe('write_messages', () => {
     expect(passed).toEqual(items);
     expect(existsSync(out)).toBe(false); // nothing in place before the run commits
     await ctx.outputs.commitAll();
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual(convs.map((c) => c.id));
     expect(Object.keys(lines[0])).toEqual(['id', 'dataset', 'messages']);
     // open-instruct's `dataset`: the source's name (here the input file's).

@@ -33,7 +33,12 @@ function range(start: number, stop?: number, step = 1): number[] {
 function globalsEnvironment(now: Date | undefined): Environment {
   const env = new Environment();
   const globals: Record<string, unknown> = {
-    false: false, true: true, none: null, False: false, True: true, None: null,
+    false: false,
+    true: true,
+    none: null,
+    False: false,
+    True: true,
+    None: null,
     raise_exception: (msg: unknown) => {
       throw new Error(String(msg));
     },
@@ -48,7 +53,10 @@ export class ChatTemplateProgram {
   readonly hasGeneration: boolean;
   private readonly template: Template;
 
-  constructor(readonly source: string, private readonly label = 'hf') {
+  constructor(
+    readonly source: string,
+    private readonly label = 'hf',
+  ) {
     const patch = ensureJinjaPatched();
     if (!patch.applied) {
       throw new TemplateConfigError(
@@ -60,10 +68,7 @@ export class ChatTemplateProgram {
     try {
       this.template = new Template(this.hasGeneration ? rewriteGenerationTags(source) : source);
     } catch (e) {
-      throw new TemplateConfigError(
-        `chat template ${label} does not parse: ${(e as Error).message}`,
-        'check the chat_template string in tokenizer_config.json',
-      );
+      throw new TemplateConfigError(`chat template ${label} does not parse: ${(e as Error).message}`, 'check the chat_template string in tokenizer_config.json');
     }
   }
 
