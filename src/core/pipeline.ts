@@ -5,7 +5,7 @@
  * stage's schema, with the step's place (file:line when it came from a file) in each message.
  */
 import { ConfigError, UsageError } from './errors.js';
-import { loadStage, stageNames, type BuildEnv, type StageDef, type StageOutput } from './registry.js';
+import { buildEnv, loadStage, stageNames, type BuildEnv, type StageDef, type StageOutput } from './registry.js';
 import type { Stage } from './stage.js';
 
 export type StepSpec = ({ stage: string } & Record<string, unknown>) | { branch: StepSpec[] };
@@ -84,7 +84,7 @@ export async function buildPipeline(spec: PipelineSpec, o: BuildOptions = {}): P
         const at = issue.path.length ? `${issue.path.join('.')}: ` : '';
         throw new ConfigError(whereOf([...here, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))]), `${name}: ${at}${issue.message}`, `sftforge stages ${name} lists its options`);
       }
-      const env: BuildEnv = { cwd, where, upstream: [...upstream] };
+      const env = buildEnv(cwd, where, [...upstream]);
       if (def.scope === 'source' && !(keyPrefix === '' && i === 0)) {
         throw new ConfigError(where, `${name} produces records: it must be the first step of the pipeline`);
       }

@@ -4,6 +4,7 @@
  * table of names (src/stages.ts, one line per stage) loads a definition only when it is used,
  * so that a command starts without importing every feature.
  */
+import { resolve as resolvePath } from 'node:path';
 import type { z } from 'zod';
 import type { Stage } from './stage.js';
 import type { StageStats } from './stats.js';
@@ -32,6 +33,8 @@ export interface BuildEnv {
   cwd: string;
   /** Label for messages: the pipeline file and step, e.g. `pipelines/openchat.yaml:12 (clean)`. */
   where: string;
+  /** A path from the options, as the user means it: relative to `cwd` (kept as written when cwd is the current directory, so messages show it as typed). */
+  resolve(path: string): string;
   /** The stages before this one on its path, nearest last (a writer finds the tokenizer it writes for). */
   upstream: readonly { name: string; options: unknown; stage: Stage }[];
 }
@@ -79,4 +82,9 @@ export async function loadStage(name: string): Promise<StageDef | undefined> {
   const def = (await load()).default;
   if (def.name !== name) throw new Error(`stage table says ${name} but its file defines ${def.name}`);
   return def;
+}
+
+/** The environment of a step built in `cwd`. */
+export function buildEnv(cwd: string, where: string, upstream: BuildEnv['upstream'] = []): BuildEnv {
+  return { cwd, where, upstream, resolve: (p) => (cwd === process.cwd() ? p : resolvePath(cwd, p)) };
 }

@@ -3,6 +3,8 @@
  * that `in = out + sum(rejects)` can be checked by anyone reading it.
  */
 
+import { Counts, sortedObject } from './stats.js';
+
 export interface ReportJson {
   stage: string;
   records_in: number;
@@ -18,34 +20,17 @@ export interface ReportJson {
   peak_rss_mb: number;
 }
 
-export class Report {
+export class Report extends Counts {
   recordsIn = 0;
   recordsOut = 0;
-  bytesIn = 0;
-  readonly rejects = new Map<string, number>();
-  readonly repairs = new Map<string, number>();
-  readonly counters = new Map<string, number>();
   private ended: bigint | undefined;
 
   /** `started`: when the run began (a writer's report covers the whole run, not its own life). */
   constructor(
     readonly stage: string,
     readonly started: bigint = process.hrtime.bigint(),
-  ) {}
-
-  reject(reason: string, n = 1): void {
-    this.rejects.set(reason, (this.rejects.get(reason) ?? 0) + n);
-  }
-  repair(kind: string, n = 1): void {
-    this.repairs.set(kind, (this.repairs.get(kind) ?? 0) + n);
-  }
-  count(name: string, n = 1): void {
-    this.counters.set(name, (this.counters.get(name) ?? 0) + n);
-  }
-  get rejected(): number {
-    let n = 0;
-    for (const v of this.rejects.values()) n += v;
-    return n;
+  ) {
+    super();
   }
   finish(): void {
     this.ended ??= process.hrtime.bigint();
@@ -82,10 +67,7 @@ export class Report {
   merge(o: ReportJson): void {
     this.recordsIn += o.records_in;
     this.recordsOut += o.records_out;
-    this.bytesIn += o.bytes_in;
-    for (const [k, v] of Object.entries(o.rejects)) this.reject(k, v);
-    for (const [k, v] of Object.entries(o.repairs)) this.repair(k, v);
-    for (const [k, v] of Object.entries(o.counters)) this.count(k, v);
+    this.addCounts(o);
   }
 }
 
@@ -101,10 +83,6 @@ export function reportTable(j: ReportJson): string {
   rows.push(['MB in', (j.bytes_in / 1e6).toFixed(2)], ['seconds', j.seconds.toFixed(2)], ['MB/s', j.mb_per_s.toFixed(2)], ['peak RSS MB', j.peak_rss_mb.toFixed(0)]);
   const w = Math.max(...rows.map((r) => r[0].length));
   return [`${j.stage}:`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v.padStart(10)}`)].join('\n');
-}
-
-function sortedObject(m: Map<string, number>): Record<string, number> {
-  return Object.fromEntries([...m.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function round(x: number, d: number): number {

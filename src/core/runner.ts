@@ -29,7 +29,7 @@ export interface RunOptions {
   /** Skip the first `skip` main-line steps and take `source` instead (merge). */
   skip?: number;
   source?: AsyncIterable<Item>;
-  /** Stats of the skipped steps (summed over ranks), by node key. */
+  /** Stats of the skipped steps, one entry per rank and node key (they are summed here). */
   priorStats?: StageStatsJson[];
   /** Receives what comes out of the end of the main line (a rank's part file). */
   sink?: (item: Item) => Promise<void>;
@@ -57,10 +57,11 @@ export async function runBuilt(p: BuiltPipeline, o: RunOptions = {}): Promise<Ru
   const outputs = new OutputSet();
   const workDir = await mkdtemp(join(tmpdir(), 'sftforge-'));
   const stats = new Map<string, StageStats>();
+  // Stages that ran on the ranks: their parts' counts add up here.
   for (const s of o.priorStats ?? []) {
-    const st = new StageStats(s.stage);
-    st.add(s);
-    stats.set((s as StageStatsJson & { key: string }).key, st);
+    const key = (s as StageStatsJson & { key: string }).key;
+    if (!stats.has(key)) stats.set(key, new StageStats(s.stage));
+    stats.get(key)!.add(s);
   }
   const live = new Report(label);
   let totalBytes = 0;
@@ -243,18 +244,9 @@ async function* empty(): AsyncGenerator<Item> {}
 function writerReport(label: string, started: bigint, lineage: StageStats[]): ReportJson {
   const out = new Report(label, started);
   const src = lineage[0];
-  if (src) {
-    let rejects = 0;
-    for (const v of src.rejects.values()) rejects += v;
-    out.recordsIn = src.out + rejects;
-  }
+  if (src) out.recordsIn = src.out + src.rejected;
   out.recordsOut = lineage[lineage.length - 1]?.in ?? 0;
-  for (const s of lineage) {
-    out.bytesIn += s.bytesIn;
-    for (const [k, v] of s.rejects) out.reject(k, v);
-    for (const [k, v] of s.repairs) out.repair(k, v);
-    for (const [k, v] of s.counters) out.count(k, v);
-  }
+  for (const s of lineage) out.addCounts(s);
   out.finish();
   return out.toJSON();
 }

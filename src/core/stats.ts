@@ -13,17 +13,12 @@ export interface StageStatsJson {
   counters: Record<string, number>;
 }
 
-export class StageStats {
-  in = 0;
-  out = 0;
+/** Rejects by reason, repairs by kind, named counters, bytes read: what a stage and a report both count. */
+export class Counts {
   bytesIn = 0;
   readonly rejects = new Map<string, number>();
   readonly repairs = new Map<string, number>();
   readonly counters = new Map<string, number>();
-  /** Counters that are not sums (a fill rate): the last value wins when parts are combined. */
-  readonly gauges = new Set<string>();
-
-  constructor(readonly stage: string) {}
 
   reject(reason: string, n = 1): void {
     this.rejects.set(reason, (this.rejects.get(reason) ?? 0) + n);
@@ -33,6 +28,36 @@ export class StageStats {
   }
   count(name: string, n = 1): void {
     this.counters.set(name, (this.counters.get(name) ?? 0) + n);
+  }
+  get rejected(): number {
+    let n = 0;
+    for (const v of this.rejects.values()) n += v;
+    return n;
+  }
+  /** Adds another's rejects, repairs, counters and bytes. */
+  addCounts(o: {
+    bytesIn?: number;
+    bytes_in?: number;
+    rejects: Map<string, number> | Record<string, number>;
+    repairs: Map<string, number> | Record<string, number>;
+    counters: Map<string, number> | Record<string, number>;
+  }): void {
+    this.bytesIn += o.bytesIn ?? o.bytes_in ?? 0;
+    const each = (m: Map<string, number> | Record<string, number>) => (m instanceof Map ? m.entries() : Object.entries(m));
+    for (const [k, v] of each(o.rejects)) this.reject(k, v);
+    for (const [k, v] of each(o.repairs)) this.repair(k, v);
+    for (const [k, v] of each(o.counters)) this.count(k, v);
+  }
+}
+
+export class StageStats extends Counts {
+  in = 0;
+  out = 0;
+  /** Counters that are not sums (a fill rate): the last value wins when parts are combined. */
+  readonly gauges = new Set<string>();
+
+  constructor(readonly stage: string) {
+    super();
   }
   /** A counter that is set, not added (ratios). */
   gauge(name: string, value: number): void {
@@ -56,13 +81,11 @@ export class StageStats {
   add(o: StageStatsJson): void {
     this.in += o.in;
     this.out += o.out;
-    this.bytesIn += o.bytes_in;
-    for (const [k, v] of Object.entries(o.rejects)) this.reject(k, v);
-    for (const [k, v] of Object.entries(o.repairs)) this.repair(k, v);
-    for (const [k, v] of Object.entries(o.counters)) this.count(k, v);
+    this.addCounts(o);
   }
 }
 
+/** Keys sorted the same way in every report and stage count. */
 export function sortedObject(m: Map<string, number>): Record<string, number> {
-  return Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries([...m.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }

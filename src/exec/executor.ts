@@ -8,6 +8,7 @@
  * stage counters and, last, a completion marker. `merge` checks every marker, joins the parts in
  * input order and runs the remaining steps: the result is byte for byte what one process writes.
  */
+import { buildEnv } from '../core/registry.js';
 import { createReadStream } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -69,7 +70,7 @@ async function runRank(built: BuiltPipeline, shard: ShardSpec, o: ExecOptions): 
   const marker = markerPath(primary, shard);
   const job: JobInfo = { spec: built.spec, cwd: built.cwd, prefix };
   const inputs: unknown[] = [];
-  for (const n of walk(built.steps)) if (n.def.identity) inputs.push(await n.def.identity(n.options, { cwd: built.cwd, where: n.where, upstream: [] }));
+  for (const n of walk(built.steps)) if (n.def.identity) inputs.push(await n.def.identity(n.options, buildEnv(built.cwd, n.where)));
   const fingerprint = digestJson({ spec: built.spec, cwd: built.cwd, inputs });
   if (await completedRank(marker, fingerprint, 'pipeline', shard)) {
     // Said even when quiet: a resubmitted array must show why a task ended at once.
@@ -120,7 +121,7 @@ export async function mergeJob(o: MergeOptions): Promise<RunResult> {
   if (!job?.spec) throw new SftforgeError(`${o.path}: these parts come from an older sftforge`, 'rerun the ranks with this version, then merge');
   const spec = o.output ? retarget(job.spec, ranks[0]!.marker.output, resolve(o.output), job.cwd) : job.spec;
   const built = await buildPipeline(spec, { cwd: job.cwd });
-  const prior = await sumStats(ranks, job.prefix);
+  const prior = await rankStats(ranks, job.prefix);
   return runBuilt(built, { ...o, skip: job.prefix, source: joinParts(ranks.map((r) => r.file('part'))), priorStats: prior });
 }
 
@@ -141,23 +142,11 @@ function retarget(spec: PipelineSpec, from: string, to: string, cwd: string): Pi
   return { ...spec, steps };
 }
 
-async function sumStats(ranks: LoadedRank[], prefix: number): Promise<StageStatsJson[]> {
-  const byKey = new Map<string, StageStatsJson & { key: string }>();
-  for (const r of ranks) {
-    const list = (await r.readJson<(StageStatsJson & { key: string })[]>('stats')).filter((s) => !s.key.includes('.') && Number(s.key) < prefix);
-    for (const s of list) {
-      const cur = byKey.get(s.key);
-      if (!cur) {
-        byKey.set(s.key, structuredClone(s));
-        continue;
-      }
-      cur.in += s.in;
-      cur.out += s.out;
-      cur.bytes_in += s.bytes_in;
-      for (const f of ['rejects', 'repairs', 'counters'] as const) for (const [k, v] of Object.entries(s[f])) cur[f][k] = (cur[f][k] ?? 0) + v;
-    }
-  }
-  return [...byKey.values()];
+/** Every rank's counts of the steps it ran (the runner sums them per step). */
+async function rankStats(ranks: LoadedRank[], prefix: number): Promise<StageStatsJson[]> {
+  const all: StageStatsJson[] = [];
+  for (const r of ranks) all.push(...(await r.readJson<(StageStatsJson & { key: string })[]>('stats')).filter((s) => !s.key.includes('.') && Number(s.key) < prefix));
+  return all;
 }
 
 // A part line: [seq, 0, record] or [seq, 1, reject]. Typed arrays travel as {$ta, d}.

@@ -7,7 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import { TruncatedInput } from './bytes.js';
 import { headText } from './jsonl.js';
-import { DEFAULT_READ_LIMITS } from './limits.js';
+import { BACKSLASH, COMMA, DEFAULT_READ_LIMITS, LBRACE, LBRACK, QUOTE, RBRACE, RBRACK } from './limits.js';
 
 export type ArrayEvent =
   | { kind: 'element'; index: number; text: string /** Byte offset in the (decompressed) stream. */; offset: number; invalidUtf8?: true }
@@ -18,14 +18,6 @@ export type ArrayEvent =
   | { kind: 'truncated'; index: number; text: string; detail: string }
   /** Not an array at all, or bytes after the closing bracket. */
   | { kind: 'error'; index: number; detail: string; text?: string };
-
-const QUOTE = 0x22,
-  BACKSLASH = 0x5c,
-  LBRACE = 0x7b,
-  RBRACE = 0x7d,
-  LBRACK = 0x5b,
-  RBRACK = 0x5d,
-  COMMA = 0x2c;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;

@@ -46,7 +46,8 @@ export interface JsonShape {
   id?: string;
 }
 
-const QUOTE = 0x22,
+/** JSON's structural characters, as bytes and char codes alike (the JSON array splitter uses them too). */
+export const QUOTE = 0x22,
   BACKSLASH = 0x5c,
   LBRACE = 0x7b,
   RBRACE = 0x7d,

@@ -3,8 +3,16 @@ import { UsageError } from '../core/errors.js';
 import type { StepSpec } from '../core/pipeline.js';
 
 /**
- * The filter order (src/filter/build-stages.ts says why): model → turns → exact dedup → blocked
- * words → unwanted phrases → language → near dedup.
+ * The stages of `clean`, the filters in a fixed order:
+ *
+ *   model → turns → exact dedup → blocked words → unwanted phrases → language → near dedup
+ *
+ * The model filter comes before exact dedup: two identical conversations from different models
+ * are duplicates of each other, and dedup would keep the first even if the model filter then
+ * drops it (losing the GPT-4 copy). The other filters depend on content only, so identical
+ * conversations share their fate and order only changes cost: cheap checks first, exact dedup
+ * early (it saves later work on copies), language and near dedup (the costliest, and the one
+ * whose memory grows with what it keeps) last.
  */
 export function cleanSteps(inputs: string[], o: Record<string, any>): StepSpec[] {
   if (o.modelInverse && o.model === undefined) throw new UsageError('--model-inverse needs --model', 'e.g. --model "Model: GPT-4" --model-inverse');

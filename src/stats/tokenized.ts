@@ -88,8 +88,9 @@ export async function tokenizedStats(dir: string, opts: TokenizedOptions = {}): 
     }
   }
   if (reservoir) for (const row of reservoir.take()) acc.add(row);
-  const counters = await manifestCounters(dir);
-  const hasManifest = (await readJson(join(dir, 'sftforge.json'))) !== undefined;
+  const manifest = await manifestCounters(dir);
+  const counters = manifest ?? {};
+  const hasManifest = manifest !== undefined;
   const picked = await sampleRows(dir, rows, opts.sampleRows ?? SAMPLE_ROWS, opts.seed ?? 0);
   const { share_trained_hist, ...figures } = acc.result();
   return {
@@ -209,8 +210,10 @@ function listRows(vec: Vector): ListAccess {
   };
 }
 
-async function manifestCounters(dir: string): Promise<Record<string, number>> {
+/** The counters of the folder's sftforge.json report(s); undefined when the folder has no manifest. */
+async function manifestCounters(dir: string): Promise<Record<string, number> | undefined> {
   const m = (await readJson(join(dir, 'sftforge.json'))) as { report?: unknown; counters?: unknown } | undefined;
+  if (m === undefined) return undefined;
   const reports = Array.isArray(m?.report) ? m.report : m?.report !== undefined ? [m.report] : [m];
   const out: Record<string, number> = {};
   for (const r of reports) {

@@ -1,3 +1,4 @@
+import { buildEnv } from '../../src/core/registry.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -51,7 +52,7 @@ const conv = (turns: [string, string][], id = `r${++n}`): Conversation => ({
 
 async function runStage(options: Record<string, unknown>, items: unknown[], cwd = ROOT) {
   const o = stageDef.options.parse(options);
-  const stage = await stageDef.create(o, { cwd, where: 'test', upstream: [] });
+  const stage = await stageDef.create(o, buildEnv(cwd, 'test'));
   const ctx = fakeCtx('decontaminate');
   const out = await collect(stage.run(asyncIterableOf(items), ctx));
   return { out, ctx };

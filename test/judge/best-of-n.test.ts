@@ -1,3 +1,4 @@
+import { buildEnv } from '../../src/core/registry.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,18 +43,18 @@ const judge = (r: FakeRequest) => {
 };
 
 async function runBest(opts: Record<string, unknown>, items: unknown[], cwd: string) {
-  const stage = await bestDef.create(bestDef.options.parse(opts), { cwd, where: 'test.yaml (best_of_n)', upstream: [] });
+  const stage = await bestDef.create(bestDef.options.parse(opts), buildEnv(cwd, 'test.yaml (best_of_n)'));
   const ctx = fakeCtx('best_of_n');
   return { out: await collect(stage.run(asyncIterableOf(items), ctx)), counters: ctx.stats.toJSON().counters };
 }
 
 async function writePrefs(opts: Record<string, unknown>, items: unknown[], cwd: string) {
   const o = prefDef.options.parse(opts);
-  const stage = await prefDef.create(o, { cwd, where: 'test.yaml (write_preferences)', upstream: [] });
+  const stage = await prefDef.create(o, buildEnv(cwd, 'test.yaml (write_preferences)'));
   const ctx = fakeCtx('write_preferences');
   const out = await collect(stage.run(asyncIterableOf(items), ctx));
   await ctx.outputs.commitAll();
-  return { out, counters: ctx.stats.toJSON().counters, path: prefDef.output!(o, { cwd, where: '', upstream: [] }).path };
+  return { out, counters: ctx.stats.toJSON().counters, path: prefDef.output!(o, buildEnv(cwd, '')).path };
 }
 
 describe('best_of_n', () => {

@@ -1,3 +1,4 @@
+import { buildEnv } from '../../src/core/registry.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ function conv(...turns: string[]): Conversation {
 
 async function runJudge(opts: Record<string, unknown>, items: unknown[], cwd = tempDir()) {
   const def = judgeDef;
-  const stage = await def.create(def.options.parse(opts), { cwd, where: 'test.yaml:3 (judge)', upstream: [] });
+  const stage = await def.create(def.options.parse(opts), buildEnv(cwd, 'test.yaml:3 (judge)'));
   const ctx = fakeCtx('judge');
   const out = await collect(stage.run(asyncIterableOf(items), ctx));
   return { out, ctx, counters: ctx.stats.toJSON().counters };
@@ -158,7 +159,7 @@ describe('judge (mtbench, custom, per_turn) and filter_score', () => {
     ]);
     // The second turn is graded with the multi-turn prompt.
     expect(server.requests.some((r) => r.messages[1]!.content.includes("<|The Start of Assistant A's Conversation with User|>"))).toBe(true);
-    const f = await filterDef.create(filterDef.options.parse({ name: 'mt', min: 5 }), { cwd: '.', where: 'test', upstream: [] });
+    const f = await filterDef.create(filterDef.options.parse({ name: 'mt', min: 5 }), buildEnv('.', 'test'));
     const kept = await collect(f.run(asyncIterableOf(out), fakeCtx('filter_score')));
     expect(ids(kept)).toEqual(['R:low_score:c' + (n - 1), 'c' + n]);
     expect((kept[0] as RejectMarker).detail).toBe('mt score lowest of [8, 4] = 4 outside min 5');
@@ -181,7 +182,7 @@ describe('judge (mtbench, custom, per_turn) and filter_score', () => {
   });
 
   it('filter_score: min and max inclusive; a record without the score is rejected too', async () => {
-    const f = await filterDef.create(filterDef.options.parse({ name: 'autoj', min: 5, max: 9 }), { cwd: '.', where: 'test', upstream: [] });
+    const f = await filterDef.create(filterDef.options.parse({ name: 'autoj', min: 5, max: 9 }), buildEnv('.', 'test'));
     const recs = [5, 9, 4.5, 9.5].map((s) => ({ ...conv('q', 'a'), scores: { autoj: s } }));
     const kept = await collect(f.run(asyncIterableOf([...recs, conv('q', 'a')]), fakeCtx('filter_score')));
     expect(kept.map((x) => (isReject(x) ? x.reason : scoreOf(x)))).toEqual([5, 9, 'low_score', 'low_score', 'low_score']);

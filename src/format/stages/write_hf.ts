@@ -15,7 +15,7 @@ import { defineStage } from '../../core/registry.js';
 import { UsageError } from '../../core/errors.js';
 import { type Conversation, isReject } from '../../core/types.js';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { resolveAs } from '../../io/stages/write_jsonl.js';
+import { writerOutput } from '../../io/stages/write_jsonl.js';
 import { packageRoot } from '../../exec/paths.js';
 import { readTokenizerConfig } from '../setup.js';
 import type { OutRow } from '../writers/arrow-batch.js';
@@ -44,16 +44,10 @@ export default defineStage({
   kind: 'format',
   options: Options,
   scope: 'global',
-  output(o, env) {
-    const path = resolveAs(env.cwd, o.path).replace(/[\\/]+$/, '');
-    return {
-      path,
-      rejects: o.rejects === false ? undefined : o.rejects !== undefined ? resolveAs(env.cwd, o.rejects) : `${path}.rejects.jsonl`,
-      report: o.report ? resolveAs(env.cwd, o.report) : undefined,
-    };
-  },
+  // Quarantine beside the folder (the folder holds only what a trainer loads); report in sftforge.json unless asked.
+  output: (o, env) => writerOutput(o, env, { rejects: (p) => `${p}.rejects.jsonl`, report: () => undefined }),
   create(o, env) {
-    const dir = resolveAs(env.cwd, o.path).replace(/[\\/]+$/, '');
+    const dir = env.resolve(o.path).replace(/[\\/]+$/, '');
     const up = [...env.upstream].reverse();
     const tok = (up.find((u) => u.name === 'tokenize')?.stage as TokenizeStage | undefined)?.info;
     const packed = up.some((u) => u.name === 'pack');
@@ -106,7 +100,7 @@ export default defineStage({
             const row = it as (OutRow | Conversation) & { split?: string };
             const w = await writerFor(row.split);
             if (w instanceof HfDatasetWriter) await w.write(row as OutRow);
-            else await w.write(row as Conversation);
+            else await w.writeConversation(row as Conversation);
           }
           yield it;
         }

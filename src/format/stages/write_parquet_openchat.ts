@@ -12,7 +12,7 @@ import { defineStage } from '../../core/registry.js';
 import type { Item } from '../../core/stage.js';
 import { isReject, type Conversation } from '../../core/types.js';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { resolveAs } from '../../io/stages/write_jsonl.js';
+import { writerOutput } from '../../io/stages/write_jsonl.js';
 import { reportWithoutTimings, type TokenizedManifest } from '../writers/manifest.js';
 import { OpenChatWriter, openChatFeatures, type OpenChatResult } from '../writers/parquet-openchat.js';
 import { TOKENIZER_CONFIG } from '../writers/tokenizer-config.js';
@@ -55,16 +55,10 @@ export default defineStage({
   kind: 'format',
   options: Options,
   scope: 'global',
-  output(o, env) {
-    const path = resolveAs(env.cwd, o.path);
-    return {
-      path,
-      rejects: o.rejects === false ? undefined : o.rejects !== undefined ? resolveAs(env.cwd, o.rejects) : `${dirname(path)}.rejects.jsonl`,
-      report: o.report ? resolveAs(env.cwd, o.report) : undefined,
-    };
-  },
+  // PATH is a prefix: the quarantine goes beside its folder, the report into sftforge.json unless asked.
+  output: (o, env) => writerOutput(o, env, { rejects: (p) => `${dirname(p)}.rejects.jsonl`, report: () => undefined }),
   async create(o, env) {
-    const prefix = resolveAs(env.cwd, o.path);
+    const prefix = env.resolve(o.path);
     const open = () =>
       OpenChatWriter.open({
         prefix,

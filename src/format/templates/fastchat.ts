@@ -59,6 +59,19 @@ const ONE_SHOT_EXAMPLE: [string, string][] = [
   ],
 ];
 
+const CHATML: FastChatDef = {
+  name: 'chatml',
+  style: 'chatml',
+  systemTemplate: '<|im_start|>system\n{system_message}',
+  defaultSystem: '',
+  roles: ['<|im_start|>user', '<|im_start|>assistant'],
+  sep: '<|im_end|>',
+  trainedSep: () => '<|im_end|>',
+  defaultBos: '',
+  defaultAddBos: false,
+  usesEos: false,
+};
+
 export const FASTCHAT_DEFS: Record<string, FastChatDef> = {
   'vicuna_v1.1': {
     name: 'vicuna_v1.1',
@@ -112,30 +125,9 @@ export const FASTCHAT_DEFS: Record<string, FastChatDef> = {
     usesEos: true,
     alwaysSystemBlock: true,
   },
-  chatml: {
-    name: 'chatml',
-    style: 'chatml',
-    systemTemplate: '<|im_start|>system\n{system_message}',
-    defaultSystem: '',
-    roles: ['<|im_start|>user', '<|im_start|>assistant'],
-    sep: '<|im_end|>',
-    trainedSep: () => '<|im_end|>',
-    defaultBos: '',
-    defaultAddBos: false,
-    usesEos: false,
-  },
-  qwen: {
-    name: 'qwen',
-    style: 'chatml',
-    systemTemplate: '<|im_start|>system\n{system_message}',
-    defaultSystem: 'You are a helpful assistant.',
-    roles: ['<|im_start|>user', '<|im_start|>assistant'],
-    sep: '<|im_end|>',
-    trainedSep: () => '<|im_end|>',
-    defaultBos: '',
-    defaultAddBos: false,
-    usesEos: false,
-  },
+  chatml: CHATML,
+  // FastChat's qwen-7b-chat is ChatML with a default system prompt.
+  qwen: { ...CHATML, name: 'qwen', defaultSystem: 'You are a helpful assistant.' },
   one_shot: {
     name: 'one_shot',
     style: 'add_colon_single',

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Schema } from 'apache-arrow';
+import type { RecordBatch, Schema } from 'apache-arrow';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { buildBatch, type OutRow, rowBytes } from './arrow-batch.js';
 import { ArrowShardWriter, type ShardInfo } from './arrow-shard.js';
@@ -36,31 +36,40 @@ export function shardName(i: number, n: number): string {
   return `data-${String(i).padStart(5, '0')}-of-${String(n).padStart(5, '0')}.arrow`;
 }
 
-export class HfDatasetWriter {
-  private readonly schema: Schema;
+/** How rows of one kind become Arrow: the schema, the features `datasets` reads back, batches, and a size estimate for rollover. */
+export interface RowLayout<R> {
+  schema: Schema;
+  features: Record<string, unknown>;
+  build(rows: readonly R[]): RecordBatch;
+  bytes(row: R): number;
+}
+
+/**
+ * The `save_to_disk` folder for any row layout: batches of `batchRows`, shards rolled over at
+ * `shardBytes`, provisional names until N is known, then the metadata, then stale shards removed.
+ */
+export class ShardedDatasetWriter<R> {
   private readonly shardBytes: number;
   private readonly batchRows: number;
   private shard: ArrowShardWriter | undefined;
   private shardBytesSoFar = 0;
-  private pending: OutRow[] = [];
+  private pending: R[] = [];
   private pendingBytes = 0;
   private readonly done: ShardInfo[] = [];
   rows = 0;
 
   constructor(
     readonly dir: string,
-    readonly columns: Columns,
+    private readonly layout: RowLayout<R>,
     o: HfWriterOptions = {},
   ) {
-    this.schema = arrowSchema(columns);
     this.shardBytes = o.shardBytes ?? 500e6;
     this.batchRows = o.batchRows ?? 1000;
   }
 
-  async write(row: OutRow): Promise<void> {
+  async write(row: R): Promise<void> {
     this.pending.push(row);
-    const b = rowBytes(row);
-    this.pendingBytes += b;
+    this.pendingBytes += this.layout.bytes(row);
     this.rows++;
     if (this.pending.length >= this.batchRows || this.pendingBytes >= BATCH_BYTES || this.shardBytesSoFar + this.pendingBytes >= this.shardBytes) {
       await this.flush();
@@ -69,15 +78,17 @@ export class HfDatasetWriter {
 
   private async flush(): Promise<void> {
     if (this.pending.length === 0) return;
-    if (!this.shard) {
-      this.shard = await new ArrowShardWriter(join(this.dir, `data-${String(this.done.length).padStart(5, '0')}.arrow.incomplete`), this.schema).open();
-      this.shardBytesSoFar = 0;
-    }
-    this.shard.write(buildBatch(this.schema, this.columns, this.pending));
+    this.shard ??= await this.openShard();
+    this.shard.write(this.layout.build(this.pending));
     this.shardBytesSoFar += this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
     if (this.shardBytesSoFar >= this.shardBytes) await this.closeShard();
+  }
+
+  private openShard(): Promise<ArrowShardWriter> {
+    this.shardBytesSoFar = 0;
+    return new ArrowShardWriter(join(this.dir, `data-${String(this.done.length).padStart(5, '0')}.arrow.incomplete`), this.layout.schema).open();
   }
 
   private async closeShard(): Promise<void> {
@@ -87,13 +98,11 @@ export class HfDatasetWriter {
     this.done.push(await s.close(s.path));
   }
 
-  /** Flushes, names the shards `-of-N`, removes stale shards of an earlier run, writes the metadata. */
+  /** Flushes, names the shards `-of-N`, writes the metadata, then removes stale shards of an earlier run. */
   async finish(): Promise<HfDatasetSummary> {
     await this.flush();
     // An empty dataset still gets one (empty) shard: datasets needs a file to read the schema from.
-    if (this.done.length === 0 && !this.shard) {
-      this.shard = await new ArrowShardWriter(join(this.dir, 'data-00000.arrow.incomplete'), this.schema).open();
-    }
+    if (this.done.length === 0 && !this.shard) this.shard = await this.openShard();
     await this.closeShard();
     const n = this.done.length;
     const shards: ShardInfo[] = [];
@@ -102,7 +111,7 @@ export class HfDatasetWriter {
       await rename(s.file, join(this.dir, file));
       shards.push({ ...s, file });
     }
-    const features = hfFeatures(this.columns);
+    const features = this.layout.features;
     const fingerprint = createHash('sha256')
       .update(JSON.stringify(features))
       .update(shards.map((s) => s.sha256).join(','))
@@ -125,6 +134,18 @@ export class HfDatasetWriter {
     await this.shard?.abort();
     this.shard = undefined;
     for (const s of this.done) await rm(s.file, { force: true });
+  }
+}
+
+/** Tokenized rows (ids, labels, masks; packed columns when packed). */
+export class HfDatasetWriter extends ShardedDatasetWriter<OutRow> {
+  constructor(
+    dir: string,
+    readonly columns: Columns,
+    o: HfWriterOptions = {},
+  ) {
+    const schema = arrowSchema(columns);
+    super(dir, { schema, features: hfFeatures(columns), build: (rows) => buildBatch(schema, columns, rows), bytes: rowBytes }, o);
   }
 }
 

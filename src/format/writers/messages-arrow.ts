@@ -8,15 +8,11 @@
  * A message's `weight`, `tool_calls` and `name` are not columns: the writer counts the turns that
  * had them (`messages_weight_not_written`, `messages_tool_calls_not_written`) so the loss shows in the report.
  */
-import { createHash } from 'node:crypto';
-import { readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { type Data, Field, List, makeData, RecordBatch, Schema, Struct, Utf8 } from 'apache-arrow';
 import type { Conversation } from '../../core/types.js';
-import { writeFileAtomic } from '../../io/atomic.js';
 import { datasetName } from '../../io/writers/messages.js';
-import { ArrowShardWriter, type ShardInfo } from './arrow-shard.js';
-import { datasetInfo, type HfDatasetSummary, type HfWriterOptions, shardName, stateJson } from './hf-dataset.js';
+import type { ShardInfo } from './arrow-shard.js';
+import { type HfWriterOptions, ShardedDatasetWriter } from './hf-dataset.js';
 import type { DeterministicReport } from './manifest.js';
 
 export interface MessagesRow {
@@ -79,99 +75,29 @@ export function buildMessagesBatch(schema: Schema, rows: readonly MessagesRow[])
   return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children }));
 }
 
-const SHARD_RE = /^data-\d{5}-of-\d{5}\.arrow$/;
-const STRAY_RE = /^data-\d{5}\.arrow\.incomplete(\.tmp-\d+)?$/;
+function messageBytes(row: MessagesRow): number {
+  let b = Buffer.byteLength(row.id) + Buffer.byteLength(row.dataset) + 8;
+  for (const m of row.messages) b += Buffer.byteLength(m.role) + Buffer.byteLength(m.content) + 8;
+  return b;
+}
 
-/** HfDatasetWriter's layout and rollover rules, for messages rows. */
-export class MessagesDatasetWriter {
-  private readonly schema = messagesSchema();
-  private readonly shardBytes: number;
-  private readonly batchRows: number;
-  private shard: ArrowShardWriter | undefined;
-  private shardBytesSoFar = 0;
-  private pending: MessagesRow[] = [];
-  private pendingBytes = 0;
-  private readonly done: ShardInfo[] = [];
-  rows = 0;
+/** The save_to_disk folder of messages rows (hf-dataset.ts's writer with this layout). */
+export class MessagesDatasetWriter extends ShardedDatasetWriter<MessagesRow> {
   /** Turns whose weight / tool calls (or tool name) have no column here. */
   weightsDropped = 0;
   toolCallsDropped = 0;
 
-  constructor(
-    readonly dir: string,
-    o: HfWriterOptions = {},
-  ) {
-    this.shardBytes = o.shardBytes ?? 500e6;
-    this.batchRows = o.batchRows ?? 1000;
+  constructor(dir: string, o: HfWriterOptions = {}) {
+    const schema = messagesSchema();
+    super(dir, { schema, features: MESSAGES_FEATURES as unknown as Record<string, unknown>, build: (rows) => buildMessagesBatch(schema, rows), bytes: messageBytes }, o);
   }
 
-  async write(c: Conversation): Promise<void> {
+  async writeConversation(c: Conversation): Promise<void> {
     if (!Array.isArray(c?.turns)) throw new Error(`write_hf ${this.dir}: record ${String(c?.id)} is neither a conversation nor a tokenized row (put tokenize before write_hf for token rows)`);
     for (const t of c.turns) {
       if (t.weight !== undefined) this.weightsDropped++;
       if (t.tool_calls?.length || t.name !== undefined) this.toolCallsDropped++;
     }
-    const row = toMessagesRow(c);
-    this.pending.push(row);
-    let b = Buffer.byteLength(row.id) + Buffer.byteLength(row.dataset) + 8;
-    for (const m of row.messages) b += Buffer.byteLength(m.role) + Buffer.byteLength(m.content) + 8;
-    this.pendingBytes += b;
-    this.rows++;
-    if (this.pending.length >= this.batchRows || this.shardBytesSoFar + this.pendingBytes >= this.shardBytes) await this.flush();
-  }
-
-  private async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    this.shard ??= await this.openShard();
-    this.shard.write(buildMessagesBatch(this.schema, this.pending));
-    this.shardBytesSoFar += this.pendingBytes;
-    this.pending = [];
-    this.pendingBytes = 0;
-    if (this.shardBytesSoFar >= this.shardBytes) await this.closeShard();
-  }
-
-  private async openShard(): Promise<ArrowShardWriter> {
-    this.shardBytesSoFar = 0;
-    return new ArrowShardWriter(join(this.dir, `data-${String(this.done.length).padStart(5, '0')}.arrow.incomplete`), this.schema).open();
-  }
-
-  private async closeShard(): Promise<void> {
-    const s = this.shard;
-    if (!s) return;
-    this.shard = undefined;
-    this.done.push(await s.close(s.path));
-  }
-
-  /** As HfDatasetWriter.finish: shards named `-of-N`, metadata written, then stale shards removed. */
-  async finish(): Promise<HfDatasetSummary> {
-    await this.flush();
-    // An empty dataset still gets one (empty) shard: datasets reads the schema from it.
-    if (this.done.length === 0 && !this.shard) this.shard = await this.openShard();
-    await this.closeShard();
-    const shards: ShardInfo[] = [];
-    for (const [i, s] of this.done.entries()) {
-      const file = shardName(i, this.done.length);
-      await rename(s.file, join(this.dir, file));
-      shards.push({ ...s, file });
-    }
-    const features = MESSAGES_FEATURES as unknown as Record<string, unknown>;
-    const fingerprint = createHash('sha256')
-      .update(JSON.stringify(features))
-      .update(shards.map((s) => s.sha256).join(','))
-      .digest('hex')
-      .slice(0, 16);
-    await writeFileAtomic(join(this.dir, 'dataset_info.json'), JSON.stringify(datasetInfo(features), null, 2) + '\n');
-    await writeFileAtomic(join(this.dir, 'state.json'), JSON.stringify(stateJson(shards, fingerprint), null, 2) + '\n');
-    const keep = new Set(shards.map((s) => s.file));
-    for (const f of await readdir(this.dir)) {
-      if ((SHARD_RE.test(f) && !keep.has(f)) || STRAY_RE.test(f)) await rm(join(this.dir, f), { force: true });
-    }
-    return { shards, rows: this.rows, features, fingerprint };
-  }
-
-  async abort(): Promise<void> {
-    await this.shard?.abort();
-    this.shard = undefined;
-    for (const s of this.done) await rm(s.file, { force: true });
+    await this.write(toMessagesRow(c));
   }
 }

@@ -4,7 +4,6 @@
  * with its journal (`PATH.journal.jsonl`) beside it, so a killed run resumes with nothing lost or
  * paid twice; then they flow on as conversations in id order. Keys come from OPENAI_API_KEY.
  */
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { SftforgeError } from '../../core/errors.js';
 import { defineStage } from '../../core/registry.js';
@@ -46,7 +45,7 @@ export default defineStage({
   options: Options,
   scope: 'source',
   create(o, env) {
-    const at = (p: string | undefined) => (p === undefined || env.cwd === process.cwd() ? p : resolve(env.cwd, p));
+    const at = (p: string | undefined) => (p === undefined ? p : env.resolve(p));
     const path = at(o.path)!;
     return {
       name: 'generate',

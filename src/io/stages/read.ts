@@ -5,7 +5,6 @@
  * `clean`'s. Records stay unparsed until a stage needs them, so `clean` parses them on its workers.
  */
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defineStage } from '../../core/registry.js';
 import type { Item } from '../../core/stage.js';
@@ -63,13 +62,13 @@ export default defineStage({
     return [conv];
   },
   async identity(o, env) {
-    const files = await expandInputs(o.paths.map((p) => resolveAs(env.cwd, p)));
+    const files = await expandInputs(o.paths.map(env.resolve));
     return Promise.all(files.map(async (f) => [f, (await stat(f).catch(() => ({ size: -1 }))).size]));
   },
   create(o, env) {
     const format = o.format === undefined || o.format === 'auto' ? 'auto' : canonicalFormat(o.format);
     if (format === undefined) throw new UsageError(`unknown input format ${JSON.stringify(o.format)}`, `use auto or one of: ${formatNames().join(', ')}`);
-    const paths = o.paths.map((p) => resolveAs(env.cwd, p));
+    const paths = o.paths.map(env.resolve);
     const formatOptions: FormatOptions = {
       instructionTemplates: o.instruction_templates,
       seed: o.seed,
@@ -222,9 +221,4 @@ async function firstFormat(file: string): Promise<string | undefined> {
 /** Said even under --quiet: a file that yields nothing must not pass unnoticed. */
 function warn(line: string): void {
   process.stderr.write(`sftforge: ${line}\n`);
-}
-
-/** Paths as the user wrote them stay relative in messages; only a different cwd makes them absolute. */
-function resolveAs(cwd: string, p: string): string {
-  return cwd === process.cwd() ? p : resolve(cwd, p);
 }

@@ -4,10 +4,9 @@
  * its reason and source position) and `PATH.report.json` beside it. Records pass on, so a
  * pipeline can write several outputs.
  */
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { committable } from '../../core/outputs.js';
-import { defineStage, type StageOutput } from '../../core/registry.js';
+import { defineStage, type BuildEnv, type StageOutput } from '../../core/registry.js';
 import type { Stage, StageContext } from '../../core/stage.js';
 import { isReject, type Conversation } from '../../core/types.js';
 import { JsonlWriter } from '../atomic.js';
@@ -18,18 +17,19 @@ export function sidecar(output: string, suffix: string): string {
   return output.replace(/[\\/]+$/, '').replace(/\.jsonl?$/i, '') + suffix;
 }
 
-/** The output, quarantine and report paths of a writer (`false` turns a sidecar off). */
-export function writerOutput(o: { path: string; rejects?: string | false; report?: string | false }, cwd: string): StageOutput {
-  const path = resolveAs(cwd, o.path);
-  return {
-    path,
-    rejects: o.rejects === false ? undefined : o.rejects !== undefined ? resolveAs(cwd, o.rejects) : sidecar(path, '.rejects.jsonl'),
-    report: o.report === false ? undefined : o.report !== undefined ? resolveAs(cwd, o.report) : sidecar(path, '.report.json'),
-  };
+/** Where a writer's quarantine and report go when its options do not say (undefined: none). */
+export interface SidecarDefaults {
+  rejects(path: string): string | undefined;
+  report(path: string): string | undefined;
 }
 
-export function resolveAs(cwd: string, p: string): string {
-  return cwd === process.cwd() ? p : resolve(cwd, p);
+const BESIDE: SidecarDefaults = { rejects: (p) => sidecar(p, '.rejects.jsonl'), report: (p) => sidecar(p, '.report.json') };
+
+/** The output, quarantine and report paths of any writer (`false` turns a sidecar off). */
+export function writerOutput(o: { path: string; rejects?: string | false; report?: string | false }, env: Pick<BuildEnv, 'resolve'>, defaults: SidecarDefaults = BESIDE): StageOutput {
+  const path = env.resolve(o.path).replace(/[\\/]+$/, '');
+  const side = (v: string | false | undefined, d: (p: string) => string | undefined) => (v === false ? undefined : v !== undefined ? env.resolve(v) : d(path));
+  return { path, rejects: side(o.rejects, defaults.rejects), report: side(o.report, defaults.report) };
 }
 
 /** Options every writer shares. */
@@ -65,6 +65,6 @@ export default defineStage({
   kind: 'io',
   options: WriterOptions.strict(),
   scope: 'global',
-  output: (o, env) => writerOutput(o, env.cwd),
-  create: (o, env) => jsonLinesStage('write_jsonl', writerOutput(o, env.cwd).path, (c) => [toShareGpt(c)]),
+  output: (o, env) => writerOutput(o, env),
+  create: (o, env) => jsonLinesStage('write_jsonl', writerOutput(o, env).path, (c) => [toShareGpt(c)]),
 });

@@ -13,6 +13,6 @@ export default defineStage({
   kind: 'io',
   options: WriterOptions.strict(),
   scope: 'global',
-  output: (o, env) => writerOutput(o, env.cwd),
-  create: (o, env) => jsonLinesStage('write_messages', writerOutput(o, env.cwd).path, (c) => [toMessages(c)]),
+  output: (o, env) => writerOutput(o, env),
+  create: (o, env) => jsonLinesStage('write_messages', writerOutput(o, env).path, (c) => [toMessages(c)]),
 });

@@ -22,9 +22,9 @@ export default defineStage({
   kind: 'io',
   options,
   scope: 'global',
-  output: (o, env) => writerOutput(o, env.cwd),
+  output: (o, env) => writerOutput(o, env),
   create: (o, env) =>
-    jsonLinesStage('write_preferences', writerOutput(o, env.cwd).path, (rec, ctx) => {
+    jsonLinesStage('write_preferences', writerOutput(o, env).path, (rec, ctx) => {
       const rows = preferencePairs(rec, { margin: o.margin });
       if (rows.length > 0) ctx.stats.count('preference_pairs', rows.length);
       else ctx.stats.count((rec.candidates?.length ?? 0) < 2 ? 'preference_no_candidates' : 'preference_no_pair');

@@ -4,7 +4,6 @@
  * `tokenized`; writes the JSON and the self-contained HTML report with the run's other outputs.
  * Records pass on unchanged.
  */
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { Channel } from '../../core/channel.js';
 import { defineStage } from '../../core/registry.js';
@@ -39,10 +38,10 @@ export default defineStage({
   options: Options,
   scope: 'global',
   // The JSON is this stage's output: a ranked run puts its parts beside it.
-  output: (o, env) => (o.json ? { path: env.cwd === process.cwd() ? o.json : resolve(env.cwd, o.json) } : undefined),
+  output: (o, env) => (o.json ? { path: env.resolve(o.json) } : undefined),
   create(o, env) {
     if (o.seed !== undefined && o.sample === undefined) throw new Error('seed only applies with sample');
-    const at = (p: string) => (env.cwd === process.cwd() ? p : resolve(env.cwd, p));
+    const at = env.resolve;
     const read = env.upstream.find((u) => u.name === 'read')?.options as { paths: string[]; format?: string } | undefined;
     const textPaths = read?.paths ?? [];
     const tokenized = o.tokenized.map(at);

@@ -1,3 +1,4 @@
+import { buildEnv } from '../../../src/core/registry.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,9 +19,9 @@ describe('write_messages', () => {
     const items = [convs[0]!, marker, convs[1]!, convs[2]!];
     const out = join(tmp, 'm.jsonl');
     const def = stage;
-    expect(def.output!({ path: out }, { cwd: process.cwd(), where: 't', upstream: [] })).toEqual({ path: out, rejects: join(tmp, 'm.rejects.jsonl'), report: join(tmp, 'm.report.json') });
+    expect(def.output!({ path: out }, buildEnv(process.cwd(), 't'))).toEqual({ path: out, rejects: join(tmp, 'm.rejects.jsonl'), report: join(tmp, 'm.report.json') });
     const ctx = fakeCtx('write_messages');
-    const s = await def.create(def.options.parse({ path: out }), { cwd: process.cwd(), where: 't', upstream: [] });
+    const s = await def.create(def.options.parse({ path: out }), buildEnv(process.cwd(), 't'));
     const passed = await collect(s.run(asyncIterableOf(items), ctx));
     expect(passed).toEqual(items);
     expect(existsSync(out)).toBe(false); // nothing in place before the run commits
