@@ -36,6 +36,18 @@ const COPY_CODE = /^[ \t]*Copy code[ \t]*$/;
 // Any indentation: fences inside list items are indented to the item.
 const FENCE = /^[ \t]*(`{3,}|~{3,})/;
 
+/**
+ * Could `text` end with a counter (a digit, then at most spaces)? TRAILING is unanchored at its
+ * start, so V8 tries it at every position: this check on the last characters skips it for
+ * nearly every turn.
+ */
+function mayEndWithCounter(text: string): boolean {
+  let end = text.length;
+  while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
+  const last = text.charCodeAt(end - 1);
+  return last >= 48 && last <= 57 && text.lastIndexOf(' / ', end) >= end - 6;
+}
+
 function stripCounters(text: string): StripResult {
   let removed = 0;
   let out = text;
@@ -44,7 +56,7 @@ function stripCounters(text: string): StripResult {
     out = out.slice(lead[0].length);
     removed++;
   }
-  const trail = TRAILING.exec(out);
+  const trail = mayEndWithCounter(out) ? TRAILING.exec(out) : null;
   if (trail && isCounter(trail[1]!, trail[2]!)) {
     out = out.slice(0, trail.index);
     removed++;
@@ -54,6 +66,8 @@ function stripCounters(text: string): StripResult {
 
 /** Line-level artifacts, outside fenced code only. */
 function stripLines(text: string): StripResult {
+  // Every line artifact starts with "Copy ": without one there is nothing to find.
+  if (!text.includes('Copy ')) return { text, removed: 0 };
   let removed = 0;
   let fence = '';
   const kept: string[] = [];

@@ -5,6 +5,7 @@
  * card (a link wrapping blocks: favicon, title, domain, snippet) becomes `[title](url)`. Buttons and
  * icons go (turndown's remove list); `data-*` and class attributes never reach the Markdown.
  */
+import type { HDocument, HElement, HNode, HText } from './dom.js';
 
 const ELEMENT = 1;
 const TEXT = 3;
@@ -17,23 +18,23 @@ const SKIP = new Set(['img', 'svg', 'button', 'picture', 'source', 'script', 'st
 const COUNTER = /^\+\d+$/;
 
 /** Trimmed text runs of `el` in document order, chrome left out (iterative). */
-function textRuns(el: Element, limit: number): string[] {
+function textRuns(el: HElement, limit: number): string[] {
   const runs: string[] = [];
-  const stack: Node[] = [];
+  const stack: HNode[] = [];
   for (let c = el.lastChild; c; c = c.previousSibling) stack.push(c);
   while (stack.length > 0 && runs.length < limit) {
     const n = stack.pop()!;
     if (n.nodeType === TEXT) {
-      const t = (n as Text).data.replace(/\s+/g, ' ').trim();
+      const t = (n as HText).data.replace(/\s+/g, ' ').trim();
       if (t && !COUNTER.test(t)) runs.push(t);
-    } else if (n.nodeType === ELEMENT && !SKIP.has((n as Element).localName)) {
+    } else if (n.nodeType === ELEMENT && !SKIP.has((n as HElement).localName)) {
       for (let c = n.lastChild; c; c = c.previousSibling) stack.push(c);
     }
   }
   return runs;
 }
 
-function firstLink(el: Element): Element | null {
+function firstLink(el: HElement): HElement | null {
   if (el.localName === 'a' && el.getAttribute('href')) return el;
   const links = el.getElementsByTagName('a');
   for (let i = 0; i < links.length; i++) if (links[i]!.getAttribute('href')) return links[i]!;
@@ -41,28 +42,28 @@ function firstLink(el: Element): Element | null {
 }
 
 /** A plain `<a href>label</a>` standing for a pill or a card. */
-function plainLink(doc: Document, href: string, label: string): Element {
+function plainLink(doc: HDocument, href: string, label: string): HElement {
   const a = doc.createElement('a');
   a.setAttribute('href', href);
   a.appendChild(doc.createTextNode(label));
   return a;
 }
 
-function isCitationPill(el: Element): boolean {
+function isCitationPill(el: HElement): boolean {
   const id = el.getAttribute('data-testid');
   return id !== null && /citation-pill|webpage-citation/.test(id);
 }
 
-function hasDecorativeImage(a: Element): boolean {
+function hasDecorativeImage(a: HElement): boolean {
   const imgs = a.getElementsByTagName('img');
   for (let i = 0; i < imgs.length; i++) if (!(imgs[i]!.getAttribute('alt') ?? '').trim()) return true;
   return false;
 }
 
 /** Does this link wrap blocks (a preview card) rather than text? */
-function isCard(a: Element): boolean {
+function isCard(a: HElement): boolean {
   for (let c = a.firstChild; c; c = c.nextSibling) {
-    if (c.nodeType === ELEMENT && CARD_PARTS.has((c as Element).localName)) return true;
+    if (c.nodeType === ELEMENT && CARD_PARTS.has((c as HElement).localName)) return true;
   }
   return false;
 }
@@ -71,7 +72,7 @@ function isCard(a: Element): boolean {
  * What replaces `el`: a plain link for a pill or a card, null to drop it (a pill with no link),
  * undefined to keep it as it is.
  */
-export function chromeReplacement(el: Element): Element | null | undefined {
+export function chromeReplacement(el: HElement): HElement | null | undefined {
   const name = el.localName;
   if (name !== 'span' && name !== 'a' && name !== 'div') return undefined;
   if (isCitationPill(el)) {

@@ -8,6 +8,7 @@
  * 2024–25 pages put the language as text in the header `<div>`, with "Copy"/"Edit" buttons and
  * sticky wrappers around, and may leave the class out. A plain `<pre><code>` goes the same path.
  */
+import type { HElement, HNode, HText } from './dom.js';
 
 /** Languages the UI shows for a block that had none: they are not the author's. */
 const NO_LANGUAGE = new Set(['plaintext']);
@@ -18,7 +19,7 @@ const TEXT = 3;
 const CDATA = 4;
 
 /** The first <code> inside `pre`, or null (a bare `<pre>text</pre>`). */
-export function findCode(pre: Element): Element | null {
+export function findCode(pre: HElement): HElement | null {
   const codes = pre.getElementsByTagName('code');
   return codes.length > 0 ? codes[0]! : null;
 }
@@ -43,16 +44,16 @@ const CHROME = new Set(['BUTTON', 'SVG', 'svg', 'IMG']);
  * one word and no button label. 2023 pages put it in a `<span>`; 2024–25 pages in the header
  * `<div>` itself, next to "Copy" / "Edit" buttons and a sticky copy bar. Iterative walk.
  */
-function headerLanguage(pre: Element, code: Element | null): string {
-  const stack: Node[] = [];
+function headerLanguage(pre: HElement, code: HElement | null): string {
+  const stack: HNode[] = [];
   for (let c = pre.lastChild; c; c = c.previousSibling) stack.push(c);
   while (stack.length > 0) {
     const n = stack.pop()!;
     if (n === code) return ''; // the header comes before the code
     if (n.nodeType === TEXT) {
-      const text = (n as Text).data.trim();
+      const text = (n as HText).data.trim();
       if (text && !/\s/.test(text) && !UI_LABELS.has(text.toLowerCase())) return text;
-    } else if (n.nodeType === ELEMENT && !CHROME.has(n.nodeName) && (n as Element).getAttribute('role') !== 'button') {
+    } else if (n.nodeType === ELEMENT && !CHROME.has(n.nodeName) && (n as HElement).getAttribute('role') !== 'button') {
       for (let c = n.lastChild; c; c = c.previousSibling) stack.push(c);
     }
   }
@@ -64,7 +65,7 @@ function headerLanguage(pre: Element, code: Element | null): string {
  * `!whitespace-pre-wrap` and other utility classes are ignored; `plaintext` is what the UI shows
  * for a block with no language, so it maps back to none.
  */
-export function codeLanguage(pre: Element, code: Element | null): string {
+export function codeLanguage(pre: HElement, code: HElement | null): string {
   let lang = code ? headerLanguage(pre, code) : '';
   if (!lang && code) {
     const m = LANGUAGE_CLASS.exec(code.getAttribute('class') ?? '');
@@ -80,13 +81,13 @@ export function codeLanguage(pre: Element, code: Element | null): string {
  * lines with it inside <pre>), a `<div>`/`<p>` line starting a new line. Iterative so that deep
  * highlight nesting cannot blow the stack.
  */
-export function codeText(root: Node): string {
+export function codeText(root: HNode): string {
   let out = '';
-  const stack: Node[] = [root];
+  const stack: HNode[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.nodeType === TEXT || node.nodeType === CDATA) {
-      out += (node as CharacterData).data;
+      out += (node as HText).data;
     } else if (node.nodeType === ELEMENT) {
       if (node.nodeName === 'BR') {
         out += '\n';
@@ -109,7 +110,7 @@ export function fenceFor(code: string): string {
 }
 
 /** The Markdown for one code block, surrounded by blank lines as turndown expects of a block. */
-export function fencedBlock(pre: Element): string {
+export function fencedBlock(pre: HElement): string {
   const code = findCode(pre);
   const lang = codeLanguage(pre, code);
   // One trailing newline is the renderer's, not the author's.

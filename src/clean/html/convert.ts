@@ -16,16 +16,17 @@ import { BULLET, listItem } from './lists.js';
 import { isBackslashBreak, parseAnswer, preparedFence, prepareTree } from './prepare.js';
 import { tableRules } from './table.js';
 import { dropStrayBreaks, restoreBreaks } from './text.js';
+import type { DomRule, HElement, HNode } from './dom.js';
 
-function isCodeBlock(node: HTMLElement): boolean {
+function isCodeBlock(node: HElement): boolean {
   return node.nodeName === 'PRE';
 }
 
-function codeBlock(node: HTMLElement): string {
+function codeBlock(node: HElement): string {
   return preparedFence(node) ?? fencedBlock(node);
 }
 
-function inTableCell(node: Node): boolean {
+function inTableCell(node: HNode): boolean {
   for (let n = node.parentNode; n; n = n.parentNode) {
     if (n.nodeName === 'TD' || n.nodeName === 'TH') return true;
     if (n.nodeName === 'TABLE' || n.nodeName === 'P' || n.nodeName === 'LI') return false;
@@ -39,13 +40,13 @@ function inTableCell(node: Node): boolean {
  * space of `x \\` + newline but strips the spaces of `x  ` + newline), else two spaces, the form
  * the sample's sources use 21 times out of 23; both read back as the same `<br>`.
  */
-function lineBreak(_content: string, node: HTMLElement, options: TurndownService.Options): string {
+function lineBreak(_content: string, node: HElement, options: { br?: string }): string {
   if (inTableCell(node)) return '<br>';
   return isBackslashBreak(node) ? ' \\\n' : `${options.br ?? '  '}\n`;
 }
 
 /** Math and other nodes prepare.ts replaced by a placeholder holding their Markdown. */
-function isPlaceholder(node: HTMLElement): boolean {
+function isPlaceholder(node: HElement): boolean {
   return node.nodeName.startsWith('X-SFTFORGE-MATH');
 }
 
@@ -60,21 +61,25 @@ export function createService(): TurndownService {
     linkStyle: 'inlined',
     br: '  ',
     // An emptied (prepared) or empty code block is "blank" to turndown, which would drop it.
-    blankReplacement: (_content, node) => (isCodeBlock(node) ? codeBlock(node) : (node as { isBlock?: boolean }).isBlock ? '\n\n' : ''),
+    blankReplacement: (_content, n) => {
+      const node = n as unknown as HElement;
+      return isCodeBlock(node) ? codeBlock(node) : node.isBlock ? '\n\n' : '';
+    },
   });
   // Strikethrough stays turndown-plugin-gfm's single `~`: the sample's only `<del>`s came from a
   // C++ `~Updater() … ~Data()` the renderer paired up, which `~` gives back as typed.
   service.use([taskListItems, strikethrough]);
-  for (const [key, rule] of Object.entries(tableRules)) service.addRule(key, rule);
-  service.addRule('listItem', { filter: 'li', replacement: listItem });
-  service.addRule('lineBreak', { filter: 'br', replacement: lineBreak });
-  service.addRule('link', {
+  const addRule = (key: string, rule: DomRule) => service.addRule(key, rule as unknown as TurndownService.Rule);
+  for (const [key, rule] of Object.entries(tableRules)) addRule(key, rule);
+  addRule('listItem', { filter: 'li', replacement: listItem });
+  addRule('lineBreak', { filter: 'br', replacement: lineBreak });
+  addRule('link', {
     filter: (node) => node.nodeName === 'A' && node.getAttribute('href') !== null,
     replacement: linkReplacement,
   });
-  service.addRule('image', { filter: 'img', replacement: imageReplacement });
-  service.addRule('math', { filter: isPlaceholder, replacement: (_c, node) => preparedFence(node) ?? '' });
-  service.addRule('uiCodeBlock', { filter: isCodeBlock, replacement: (_c, node) => codeBlock(node) });
+  addRule('image', { filter: 'img', replacement: imageReplacement });
+  addRule('math', { filter: isPlaceholder, replacement: (_c, node) => preparedFence(node) ?? '' });
+  addRule('uiCodeBlock', { filter: isCodeBlock, replacement: (_c, node) => codeBlock(node) });
   // The UI's copy button and icons outside code blocks are chrome, not content.
   service.remove(['button', 'svg' as keyof HTMLElementTagNameMap]);
   // The HTML came from Markdown: its text never needed escaping. Kept line breaks come back here.
@@ -83,15 +88,6 @@ export function createService(): TurndownService {
 }
 
 let shared: TurndownService | undefined;
-
-/**
- * turndown clones a node it is given, to leave the caller's tree alone; this tree is ours and
- * throwaway, so the copy (a second walk of every node) is skipped.
- */
-function withoutClone(root: Element): HTMLElement {
-  Object.defineProperty(root, 'cloneNode', { value: () => root });
-  return root as HTMLElement;
-}
 
 /**
  * Convert one assistant turn's HTML to Markdown (trimmed). Run checkHtmlLimits first: turndown
@@ -103,7 +99,7 @@ export function htmlToMarkdown(html: string): string {
   prepareTree(root);
   let md: string;
   try {
-    md = shared.turndown(withoutClone(root));
+    md = shared.turndown(root as unknown as HTMLElement); // dom.ts has what turndown reads
   } catch (e) {
     if (e instanceof RangeError) {
       throw new HtmlConversionError(`HTML answer nests too deeply to convert (${e.message})`, 'reject it with checkHtmlLimits() before calling htmlToMarkdown()');

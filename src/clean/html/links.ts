@@ -10,6 +10,7 @@
  */
 
 import { LINE_BREAK } from './text.js';
+import type { HElement, HNode, HText } from './dom.js';
 
 const TEXT_NODE = 3;
 /** GFM recognises a bare URL only after these (or at a line start). */
@@ -43,10 +44,10 @@ export function hrefAsWritten(href: string): string {
   return encodeURI(decoded) === href ? decoded : href;
 }
 
-function neighbourText(node: Node, side: 'previousSibling' | 'nextSibling'): string | null {
+function neighbourText(node: HNode, side: 'previousSibling' | 'nextSibling'): string | null {
   const sib = node[side];
   if (!sib) return null; // start or end of the element: treat as a line edge
-  if (sib.nodeType === TEXT_NODE) return (sib as Text).data;
+  if (sib.nodeType === TEXT_NODE) return (sib as HText).data;
   return sib.textContent ?? '';
 }
 
@@ -74,13 +75,13 @@ function autolinkText(text: string, href: string, written: string): string | nul
   return null;
 }
 
-function bareReadsBack(text: string, node: Node): boolean {
+function bareReadsBack(text: string, node: HNode): boolean {
   const before = neighbourText(node, 'previousSibling');
   const after = neighbourText(node, 'nextSibling');
   return (before === null || before === '' || BARE_BEFORE.test(before)) && (after === null || BARE_AFTER.test(after)) && !TRAILING_PUNCT.test(text) && !/[<>]/.test(text);
 }
 
-function autolink(text: string, href: string, node: Node): string {
+function autolink(text: string, href: string, node: HNode): string {
   // No scheme (`www.`) or an e-mail: bare where GFM reads it back, else an explicit link.
   if (text.startsWith('www.') || href.startsWith('mailto:')) {
     return bareReadsBack(text, node) ? text : `[${text}](${destination(href)})`;
@@ -90,7 +91,7 @@ function autolink(text: string, href: string, node: Node): string {
   return `[${text}](${destination(href)})`;
 }
 
-export function linkReplacement(content: string, node: HTMLElement): string {
+export function linkReplacement(content: string, node: HElement): string {
   const raw = node.getAttribute('href');
   if (!raw) return content;
   const href = hrefAsWritten(raw);
@@ -103,7 +104,7 @@ export function linkReplacement(content: string, node: HTMLElement): string {
 }
 
 /** Images: turndown's rule backslash-escapes the alt text (`snake\_case`); the alt was typed as is. */
-export function imageReplacement(_content: string, node: HTMLElement): string {
+export function imageReplacement(_content: string, node: HElement): string {
   const rawSrc = node.getAttribute('src');
   if (!rawSrc) return '';
   const src = hrefAsWritten(rawSrc);

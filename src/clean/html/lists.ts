@@ -12,6 +12,7 @@
  * so the next item is numbered 1 again. In the sample this matches the source in 49 answers.
  */
 import { LINE_BREAK } from './text.js';
+import type { HElement, HNode, HText } from './dom.js';
 
 const BULLET = '-';
 const ELEMENT = 1;
@@ -21,13 +22,13 @@ const TEXT = 3;
 const NESTED_BLOCK = new Set(['OL', 'UL', 'PRE', 'P', 'BLOCKQUOTE', 'TABLE', 'DIV']);
 
 /** The item's own (tight) text, nested blocks left out. */
-function ownText(li: Element): string {
+function ownText(li: HElement): string {
   let text = '';
-  const stack: Node[] = [];
+  const stack: HNode[] = [];
   for (let c = li.lastChild; c; c = c.previousSibling) stack.push(c);
   while (stack.length > 0) {
     const n = stack.pop()!;
-    if (n.nodeType === TEXT) text += (n as Text).data;
+    if (n.nodeType === TEXT) text += (n as HText).data;
     else if (n.nodeType === ELEMENT && !NESTED_BLOCK.has(n.nodeName)) {
       for (let c = n.lastChild; c; c = c.previousSibling) stack.push(c);
     }
@@ -42,13 +43,13 @@ function ownText(li: Element): string {
  */
 const INTRO_LINE = new RegExp(`${LINE_BREAK}(?:[^${LINE_BREAK}]*[?？:：]|[A-Z][.)] [^${LINE_BREAK}]*)\\s*$`);
 
-function endsWithIntroLine(li: Element): boolean {
+function endsWithIntroLine(li: HElement): boolean {
   return INTRO_LINE.test(ownText(li));
 }
 
-const numbers = new WeakMap<Node, number>();
+const numbers = new WeakMap<HNode, number>();
 
-function previousItem(li: Element): Element | null {
+function previousItem(li: HElement): HElement | null {
   let prev = li.previousElementSibling;
   while (prev && prev.nodeName !== 'LI') prev = prev.previousElementSibling;
   return prev;
@@ -58,9 +59,9 @@ function previousItem(li: Element): Element | null {
  * This item's number. Items are converted in document order, so the previous one is normally
  * cached; otherwise walk back to one that is (iteratively: lists can be long).
  */
-function itemNumber(li: Element, ol: Element): number {
-  const pending: Element[] = [];
-  let item: Element | null = li;
+function itemNumber(li: HElement, ol: HElement): number {
+  const pending: HElement[] = [];
+  let item: HElement | null = li;
   while (item && !numbers.has(item)) {
     pending.push(item);
     item = previousItem(item);
@@ -86,8 +87,8 @@ function indentItem(content: string, width: number): string {
   return content.replace(/\n(?=[^\n])/g, '\n' + ' '.repeat(width));
 }
 
-export function listItem(content: string, node: HTMLElement): string {
-  const parent = node.parentNode as Element | null;
+export function listItem(content: string, node: HElement): string {
+  const parent = node.parentNode as HElement | null;
   const prefix = parent && parent.nodeName === 'OL' ? `${itemNumber(node, parent)}. ` : `${BULLET} `;
   const isParagraph = /\n$/.test(content);
   const body = content.replace(/^\n+/, '').replace(/\n+$/, '') + (isParagraph ? '\n' : '');

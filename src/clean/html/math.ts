@@ -9,6 +9,7 @@
  * MathJax 2's `<script type="math/tex[; mode=display]">` (its rendered siblings are dropped), and
  * MathJax 3's `<mjx-container>` (source from `data-latex`/`data-tex` or an annotation).
  */
+import type { HElement } from './dom.js';
 
 const ELEMENT = 1;
 
@@ -17,16 +18,16 @@ export interface MathSource {
   display: boolean;
 }
 
-function classes(el: Element): string {
+function classes(el: HElement): string {
   return ` ${el.getAttribute('class') ?? ''} `;
 }
 
-function hasClass(el: Element, name: string): boolean {
+function hasClass(el: HElement, name: string): boolean {
   return classes(el).includes(` ${name} `);
 }
 
 /** The first TeX annotation inside `el`, or null (iterative: KaTeX nests deeply). */
-function annotation(el: Element): string | null {
+function annotation(el: HElement): string | null {
   const found = el.getElementsByTagName('annotation');
   for (let i = 0; i < found.length; i++) {
     const enc = (found[i]!.getAttribute('encoding') ?? '').toLowerCase();
@@ -35,33 +36,33 @@ function annotation(el: Element): string | null {
   return null;
 }
 
-function hasKatexSpan(el: Element): boolean {
+function hasKatexSpan(el: HElement): boolean {
   const spans = el.getElementsByTagName('span');
   for (let i = 0; i < spans.length; i++) if (classes(spans[i]!).includes(' katex')) return true;
   return false;
 }
 
 /** Text of the MathML layer only: the last resort when a page kept no TeX source. */
-function mathmlText(el: Element): string {
+function mathmlText(el: HElement): string {
   const m = el.getElementsByTagName('math');
   return m.length > 0 ? (m[0]!.textContent ?? '') : '';
 }
 
-function isMathScript(el: Element): boolean {
+function isMathScript(el: HElement): boolean {
   return el.localName === 'script' && /^math\/tex/i.test((el.getAttribute('type') ?? '').trim());
 }
 
 /** MathJax 2 rendering next to its source script: preview, frame, display div. */
 const MATHJAX_RENDERED = /\s(?:MathJax_Preview|MathJax|MathJax_Display|MathJax_SVG|MathJax_SVG_Display|MathJax_CHTML|MJX_Assistive_MathML)\s/;
 
-function nextElement(el: Element): Element | null {
+function nextElement(el: HElement): HElement | null {
   let n = el.nextSibling;
   while (n && n.nodeType !== ELEMENT) n = n.nextSibling;
-  return n as Element | null;
+  return n as HElement | null;
 }
 
 /** Is `el` MathJax 2 output whose source is a following `<script type="math/tex">`? */
-export function isMathJaxRendering(el: Element): boolean {
+export function isMathJaxRendering(el: HElement): boolean {
   if (!MATHJAX_RENDERED.test(classes(el))) return false;
   if (hasClass(el, 'MathJax_Preview')) return true;
   for (let n = nextElement(el); n; n = nextElement(n)) {
@@ -75,7 +76,7 @@ export function isMathJaxRendering(el: Element): boolean {
  * The TeX of a math root, or null when `el` is not one. Checked outermost first (the walk is in
  * document order), so a wrapper is replaced whole, never its layers one by one.
  */
-export function mathSource(el: Element): MathSource | null {
+export function mathSource(el: HElement): MathSource | null {
   const name = el.localName;
   if (name === 'script') {
     if (!isMathScript(el)) return null;

@@ -7,13 +7,14 @@
  * - citation pills and preview cards become plain links (chrome.ts);
  * - prose text nodes keep their line breaks and get minimal block escaping (text.ts).
  */
-import { createDocument } from '@mixmark-io/domino';
 import { chromeReplacement } from './chrome.js';
 import { fencedBlock } from './code-block.js';
 import { isMathJaxRendering, mathMarkdown, mathSource } from './math.js';
 import { BLOCK, DELIMITED, INLINE_AFTER_BREAK, MATH_BLOCK_TAG, MATH_INLINE_TAG, ROOT_TAG, SINGLE_LINE } from './tags.js';
 import { droppedBreakBefore, escapeBackslashes, LINE_BREAK, prepareProse } from './text.js';
 import { escapeTypedTags } from './typed-tags.js';
+import { parseInto } from './parse.js';
+import type { HDocument, HElement, HNode, HText } from './dom.js';
 
 const ELEMENT = 1;
 const TEXT = 3;
@@ -22,41 +23,34 @@ const TEXT = 3;
 const PRE_PLACEHOLDER = '\uFDD1';
 
 /** Markdown of each emptied `<pre>` and math placeholder, read back by their turndown rules. */
-const fenced = new WeakMap<Node, string>();
+const fenced = new WeakMap<HNode, string>();
 
-export function preparedFence(node: Node): string | undefined {
+export function preparedFence(node: HNode): string | undefined {
   return fenced.get(node);
 }
 
 /** `<br>`s written after a space: the source's backslash hard break (`x \` + newline). */
-const backslashBreaks = new WeakSet<Node>();
+const backslashBreaks = new WeakSet<HNode>();
 
-export function isBackslashBreak(node: Node): boolean {
+export function isBackslashBreak(node: HNode): boolean {
   return backslashBreaks.has(node);
 }
 
 /**
- * One document for every answer: each is parsed as a fragment into a fresh, detached wrapper
- * element (the HTML5 fragment algorithm, in-body context), which skips building a document per
- * answer (a quarter of the parse time) and leaves nothing behind once the wrapper is dropped.
+ * The answer parsed (HTML5 fragment algorithm, in-body context) into a fresh, detached wrapper
+ * element, which leaves nothing behind once the wrapper is dropped.
  */
-let shared: Document | undefined;
-
-/** The answer parsed by turndown's own HTML5 parser, inside a wrapper element. */
-export function parseAnswer(html: string): Element {
+export function parseAnswer(html: string): HElement {
   // The placeholders are noncharacters, invalid in interchanged text: any in the input go.
   const clean = /[\uFDD0\uFDD1]/.test(html) ? html.replace(/[\uFDD0\uFDD1]/g, '') : html;
-  shared ??= createDocument('');
-  const root = shared.createElement(ROOT_TAG);
-  root.innerHTML = escapeTypedTags(clean);
-  return root;
+  return parseInto(ROOT_TAG, escapeTypedTags(clean));
 }
 
-function nameOf(node: Node): string {
-  return node.nodeType === ELEMENT ? (node as Element).localName : '';
+function nameOf(node: HNode): string {
+  return node.nodeType === ELEMENT ? (node as HElement).localName : '';
 }
 
-function isBreakOrBlock(node: Node): boolean {
+function isBreakOrBlock(node: HNode): boolean {
   const name = nameOf(node);
   return name === 'br' || BLOCK.has(name);
 }
@@ -65,8 +59,8 @@ function isBreakOrBlock(node: Node): boolean {
  * Is there nothing between `node` and a line edge on that side? Climbing out of a `<span>` keeps
  * looking; climbing out of a link or emphasis does not: its `[`, `*` or `~` stands in between.
  */
-function atEdge(node: Node, side: 'previousSibling' | 'nextSibling'): boolean {
-  for (let n: Node = node; ; ) {
+function atEdge(node: HNode, side: 'previousSibling' | 'nextSibling'): boolean {
+  for (let n: HNode = node; ; ) {
     const sib = n[side];
     if (sib) return isBreakOrBlock(sib);
     const parent = n.parentNode;
@@ -76,7 +70,7 @@ function atEdge(node: Node, side: 'previousSibling' | 'nextSibling'): boolean {
   }
 }
 
-function prepareText(node: Text): void {
+function prepareText(node: HText): void {
   let data = node.data;
   if (!/[^ \t\r\n]/.test(data)) return; // layout whitespace: turndown drops it
   const prev = node.previousSibling;
@@ -94,7 +88,7 @@ function prepareText(node: Text): void {
  * Two inline elements with nothing between lost the same dropped line break (text.ts): badge
  * rows of links (`[![npm](…)](…)` one per line) and "*two*`readdir`" in the sample's sources.
  */
-function splitGluedInline(el: Element): void {
+function splitGluedInline(el: HElement): void {
   const prev = el.previousSibling;
   if (!prev || prev.nodeType !== ELEMENT) return;
   const name = nameOf(prev);
@@ -106,21 +100,21 @@ function splitGluedInline(el: Element): void {
  * Replace the block's content by one placeholder character: an empty `<pre>` would make turndown
  * judge it, and an answer holding nothing else, "blank" and drop it.
  */
-function emptyPre(pre: Element): void {
+function emptyPre(pre: HElement): void {
   fenced.set(pre, fencedBlock(pre));
   while (pre.firstChild) pre.removeChild(pre.firstChild);
   pre.appendChild(pre.ownerDocument.createTextNode(PRE_PLACEHOLDER));
 }
 
 /** A placeholder element (one noncharacter inside, so turndown never finds it blank) for `md`. */
-function placeholder(doc: Document, tag: string, md: string): Element {
+function placeholder(doc: HDocument, tag: string, md: string): HElement {
   const el = doc.createElement(tag);
   el.appendChild(doc.createTextNode(PRE_PLACEHOLDER));
   fenced.set(el, md);
   return el;
 }
 
-function removeNode(el: Element): Node {
+function removeNode(el: HElement): HNode {
   const gone = el.ownerDocument.createTextNode('');
   el.parentNode!.replaceChild(gone, el);
   return gone;
@@ -130,7 +124,7 @@ function removeNode(el: Element): Node {
  * Math roots, MathJax renderings and UI chrome: the node that takes `el`'s place (the walk goes
  * on from it), an empty text node when `el` was removed, `el` when left alone.
  */
-function replaceSpecial(el: Element, inCode: boolean): Node {
+function replaceSpecial(el: HElement, inCode: boolean): HNode {
   if (!inCode) {
     const math = mathSource(el);
     if (math) {
@@ -151,34 +145,34 @@ function replaceSpecial(el: Element, inCode: boolean): Node {
 const SPECIAL = new Set(['span', 'div', 'a', 'math', 'script', 'mjx-container']);
 
 /** Walk the tree once (iteratively: no recursion on deep input). */
-export function prepareTree(root: Element): void {
-  const texts: Text[] = [];
-  const lines: Text[] = []; // text of headings and cells: one source line each
-  const inlines: Element[] = []; // inline elements in prose, for splitGluedInline
+export function prepareTree(root: HElement): void {
+  const texts: HText[] = [];
+  const lines: HText[] = []; // text of headings and cells: one source line each
+  const inlines: HElement[] = []; // inline elements in prose, for splitGluedInline
   let singleLine = 0; // how many SINGLE_LINE ancestors the current node has
   let code = 0; // how many <code> ancestors: code text is never touched
-  let node: Node | null = root.firstChild;
+  let node: HNode | null = root.firstChild;
   while (node) {
     let descend = false;
-    if (node.nodeType === ELEMENT && SPECIAL.has((node as Element).localName)) {
+    if (node.nodeType === ELEMENT && SPECIAL.has((node as HElement).localName)) {
       // A replacement is walked like any node; placeholders (in `fenced`) are not descended.
-      node = replaceSpecial(node as Element, code > 0);
+      node = replaceSpecial(node as HElement, code > 0);
     }
     if (node.nodeType === ELEMENT && !fenced.has(node)) {
-      const name = (node as Element).localName;
+      const name = (node as HElement).localName;
       if (name === 'br') {
         const prev = node.previousSibling;
-        if (prev && prev.nodeType === TEXT && /[ \t]$/.test((prev as Text).data)) backslashBreaks.add(node);
+        if (prev && prev.nodeType === TEXT && /[ \t]$/.test((prev as HText).data)) backslashBreaks.add(node);
       }
-      if (name === 'pre') emptyPre(node as Element);
-      else if (singleLine === 0 && code === 0 && INLINE_AFTER_BREAK.has(name)) inlines.push(node as Element);
+      if (name === 'pre') emptyPre(node as HElement);
+      else if (singleLine === 0 && code === 0 && INLINE_AFTER_BREAK.has(name)) inlines.push(node as HElement);
       if (name !== 'pre' && node.firstChild) {
         descend = true;
         if (SINGLE_LINE.has(name)) singleLine++;
         if (name === 'code') code++;
       }
     } else if (node.nodeType === TEXT && code === 0) {
-      (singleLine === 0 ? texts : lines).push(node as Text);
+      (singleLine === 0 ? texts : lines).push(node as HText);
     }
     if (descend) {
       node = node.firstChild;

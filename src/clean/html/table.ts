@@ -5,7 +5,7 @@
  * The delimiter row is `| --- | --- |`, or `|:--|--:|` when columns are aligned (the compact form
  * the sample's sources use for aligned tables).
  */
-import type TurndownService from 'turndown';
+import type { DomRule, HElement, HNode } from './dom.js';
 
 const ALIGN: Record<string, string> = { left: ':--', right: '--:', center: ':-:' };
 
@@ -14,16 +14,16 @@ export function cellText(content: string): string {
   return content.replace(/\n+/g, ' ').replace(/\|/g, '\\|').trim();
 }
 
-function cells(tr: Node): Element[] {
-  return Array.prototype.filter.call(tr.childNodes, (n: Node) => n.nodeName === 'TD' || n.nodeName === 'TH') as Element[];
+function cells(tr: HNode): HElement[] {
+  return Array.prototype.filter.call(tr.childNodes, (n: HNode) => n.nodeName === 'TD' || n.nodeName === 'TH') as HElement[];
 }
 
 const SECTION = new Set(['THEAD', 'TBODY', 'TFOOT']);
 
-function hasRowBefore(el: Element): boolean {
+function hasRowBefore(el: HElement): boolean {
   for (let s = el.previousElementSibling; s; s = s.previousElementSibling) {
     if (s.nodeName === 'TR') return true;
-    if (SECTION.has(s.nodeName) && Array.prototype.some.call(s.children, (c: Element) => c.nodeName === 'TR')) return true;
+    if (SECTION.has(s.nodeName) && Array.prototype.some.call(s.children, (c: HElement) => c.nodeName === 'TR')) return true;
   }
   return false;
 }
@@ -32,25 +32,25 @@ function hasRowBefore(el: Element): boolean {
  * The header row: the table's first row, wherever it sits (thead, tbody or the table itself).
  * Decided from siblings only: a per-row search of the whole table is quadratic in its rows.
  */
-function isHeaderRow(tr: Element): boolean {
+function isHeaderRow(tr: HElement): boolean {
   if (hasRowBefore(tr)) return false;
-  const parent = tr.parentNode as Element | null;
+  const parent = tr.parentNode as HElement | null;
   return !!parent && (parent.nodeName === 'TABLE' || (SECTION.has(parent.nodeName) && !hasRowBefore(parent)));
 }
 
-export function tableCell(content: string, node: HTMLElement): string {
+export function tableCell(content: string, node: HElement): string {
   const first = cells(node.parentNode!)[0] === node;
   return (first ? '| ' : ' ') + cellText(content) + ' |';
 }
 
-export function tableRow(content: string, node: HTMLElement): string {
+export function tableRow(content: string, node: HElement): string {
   if (!isHeaderRow(node)) return '\n' + content;
   const aligns = cells(node).map((c) => ALIGN[(c.getAttribute('align') ?? '').toLowerCase()] ?? '');
   const delimiter = aligns.some((a) => a) ? '|' + aligns.map((a) => a || '---').join('|') + '|' : '|' + aligns.map(() => ' --- ').join('|') + '|';
   return '\n' + content + '\n' + delimiter;
 }
 
-export const tableRules: Record<string, TurndownService.Rule> = {
+export const tableRules: Record<string, DomRule> = {
   table: {
     filter: 'table',
     // Rows are one line each; a caption or stray text must not open a blank line inside.
