@@ -6,9 +6,9 @@
  */
 // The V8 flags above keep memory flat: a small young generation and a bounded old one make V8
 // collect early instead of growing its heap lazily.
-import { CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { ConfigError, describeFsError, SftforgeError, UsageError } from '../core/errors.js';
-import { buildProgram } from './program.js';
+import { COMMANDS, newProgram } from './program-base.js';
 
 // `sftforge stages | head`: a closed pipe ends the output, not the program with a stack.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -16,7 +16,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 async function main(): Promise<void> {
-  const program = buildProgram();
+  const program = await programFor(process.argv.slice(2));
   program.exitOverride();
   try {
     await program.parseAsync(process.argv);
@@ -30,6 +30,20 @@ async function main(): Promise<void> {
     const err = e as Error;
     fail(`internal error: ${err?.message ?? String(e)}${process.env.SFTFORGE_DEBUG ? `\n${err?.stack}` : '\n  hint: rerun with SFTFORGE_DEBUG=1 for details, and report it'}`, 1);
   }
+}
+
+/**
+ * The program for these arguments: with a subcommand's name first, the bare program and that
+ * subcommand alone (it parses exactly as in the full program: root options and settings are the
+ * same); anything else (--help, help, --version, pipeline, a typo) gets the full program.
+ */
+async function programFor(args: readonly string[]): Promise<Command> {
+  const name = args[0];
+  const load = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) return (await import('./program.js')).buildProgram();
+  const program = newProgram();
+  (await load()).register(program);
+  return program;
 }
 
 function fail(message: string, code: number): never {

@@ -76,6 +76,18 @@ export function stageNames(): string[] {
   return [...table.keys()].sort();
 }
 
+/**
+ * Starts importing these stages' files at once, without waiting: `buildPipeline` then finds them
+ * loaded instead of fetching each file graph in turn (start-up, issue #16). Unknown names and
+ * failures are left to `loadStage`, which reports them.
+ */
+export function preloadStages(names: Iterable<string>): void {
+  for (const name of names)
+    table
+      .get(name)?.()
+      .catch(() => undefined);
+}
+
 export async function loadStage(name: string): Promise<StageDef | undefined> {
   const load = table.get(name);
   if (!load) return undefined;

@@ -1,5 +1,6 @@
 /** `sftforge clean`: a preset pipeline — read → clean → filters and dedup in their fixed order → write_jsonl. */
 import type { Command } from 'commander';
+import { preloadStages } from '../../core/registry.js';
 import { addShardOptions, shardFromOptions } from '../../exec/shard-cli.js';
 import { floatOption, inputFormatFlags, intOption, listOption, positiveOption, signalOnSigint } from '../options.js';
 
@@ -32,8 +33,13 @@ export function register(program: Command): void {
     .option('-q, --quiet', 'no progress or table on stderr');
   addShardOptions(cmd).action(async (inputs: string[], o) => {
     // Imported here, not at the top: a command loads only what it runs (start-up, issue #16).
-    const [{ execute }, { cleanSteps }] = await Promise.all([import('../../exec/executor.js'), import('../../presets/clean.js')]);
+    // The executor and the steps' stage files load side by side, not one file graph after another.
+    const executor = import('../../exec/executor.js');
+    executor.catch(() => undefined); // awaited below, after cleanSteps' usage errors
+    const { cleanSteps } = await import('../../presets/clean.js');
     const steps = cleanSteps(inputs, o);
+    preloadStages(steps.map((s) => (s as { stage: string }).stage));
+    const { execute } = await executor;
     await execute({ name: 'clean', steps }, { shard: shardFromOptions(o), workers: o.workers, quiet: o.quiet, signal: signalOnSigint() });
   });
 }
