@@ -9,9 +9,7 @@
  * input order and runs the remaining steps: the result is byte for byte what one process writes.
  */
 import { buildEnv } from '../core/registry.js';
-import { createReadStream } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { SftforgeError, UsageError } from '../core/errors.js';
 import { buildPipeline, walk, type BuiltPipeline, type PipelineSpec, type StepSpec } from '../core/pipeline.js';
 import { runBuilt, type RunOptions, type RunResult } from '../core/runner.js';
@@ -19,8 +17,7 @@ import type { Item } from '../core/stage.js';
 import type { StageStatsJson } from '../core/stats.js';
 import { isReject, type SourcePos } from '../core/types.js';
 import { LineWriter, removeStaleTemps, writeFileAtomic } from '../core/atomic.js';
-import { loadJob, type LoadedRank } from './merge.js';
-import { completedRank, describeFiles, digestJson, markerPath, writeMarker } from './shard-files.js';
+import type { LoadedRank } from './merge.js';
 import { describeShard, rankTag, type ShardSpec } from './shard.js';
 
 export interface ExecOptions extends Omit<RunOptions, 'rank' | 'worldSize' | 'limit' | 'skip' | 'source' | 'priorStats' | 'sink'> {
@@ -65,6 +62,8 @@ interface JobInfo {
 }
 
 async function runRank(built: BuiltPipeline, shard: ShardSpec, o: ExecOptions): Promise<RunResult | undefined> {
+  // Loaded here: a plain run needs no markers, hashing (node:crypto) or merging (start-up).
+  const { completedRank, describeFiles, digestJson, markerPath, writeMarker } = await import('./shard-files.js');
   const prefix = rankPrefix(built);
   const primary = primaryOutput(built);
   const marker = markerPath(primary, shard);
@@ -116,6 +115,7 @@ export interface MergeOptions extends Omit<ExecOptions, 'shard'> {
 
 /** Joins the parts of a finished job and runs the steps after the ranks' part. */
 export async function mergeJob(o: MergeOptions): Promise<RunResult> {
+  const { loadJob } = await import('./merge.js');
   const { ranks } = await loadJob(o.path, o.verify ?? true);
   const job = ranks[0]!.marker.job as unknown as JobInfo;
   if (!job?.spec) throw new SftforgeError(`${o.path}: these parts come from an older sftforge`, 'rerun the ranks with this version, then merge');
@@ -184,6 +184,7 @@ async function* joinParts(files: string[]): AsyncGenerator<Item> {
 }
 
 async function* lines(file: string): AsyncGenerator<unknown[]> {
+  const [{ createReadStream }, { createInterface }] = await Promise.all([import('node:fs'), import('node:readline')]);
   const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   for await (const line of rl)
     if (line) yield JSON.parse(line, (_k, v) => (v && typeof v === 'object' && typeof v.$ta === 'string' && TYPED.test(v.$ta) ? new (globalThis as any)[v.$ta](v.d) : v)) as unknown[];

@@ -9,6 +9,7 @@ import { convertAlpaca } from './alpaca.js';
 import { convertBaize } from './baize.js';
 import { convertChatgptExport } from './chatgpt_export.js';
 import { convertCot } from './cot.js';
+import { detectFormat } from './detect.js';
 import { convertDolly } from './dolly.js';
 import { convertFlan } from './flan.js';
 import { convertLima } from './lima.js';
@@ -21,13 +22,14 @@ import { convertScience } from './science.js';
 import { convertSelfInstruct } from './self_instruct.js';
 import { convertSuperNi } from './super_ni.js';
 import { FORMAT_ALIASES, canonicalFormat, formatNames } from './names.js';
-import { convertMessages, convertShareGptTools, hasTools } from './tools.js';
+import { convertMessages, convertShareGptTools } from './tools.js';
 import { bad, type FormatOptions, isObj, type RecordConverter, typeName } from './types.js';
 import { convertUnnatural } from './unnatural.js';
 import { readValues, type ValueLayout } from './values.js';
 import { convertWizardlm } from './wizardlm.js';
 
 export type { FormatOptions, Converted, RecordConverter } from './types.js';
+export { detectFormat };
 export { readValues, type SourcedValue } from './values.js';
 export { readTable, tableKind } from './table.js';
 
@@ -96,36 +98,6 @@ export function resolveFormat(name: string): string {
   const f = lookupFormat(name);
   if (!f) throw new UsageError(`unknown input format ${JSON.stringify(name)}`, `use auto or one of: ${formatNames().join(', ')}`);
   return f.name;
-}
-
-const has = (o: Record<string, unknown>, ...keys: string[]) => keys.every((k) => k in o);
-const strs = (o: Record<string, unknown>, ...keys: string[]) => keys.every((k) => typeof o[k] === 'string');
-
-/**
- * The format of a record when its keys say it without doubt, else undefined. Shapes that read
- * the same way are not told apart (self_instruct reads as alpaca, cot as flan).
- */
-export function detectFormat(v: unknown): string | undefined {
-  if (!isObj(v)) return undefined;
-  if (isObj(v.mapping) && ('current_node' in v || 'title' in v)) return 'chatgpt_export';
-  if (isObj(v.prompt) && 'message_tree_id' in v) return 'oasst';
-  if (strs(v, 'message_id', 'role', 'text') && 'parent_id' in v) return 'oasst';
-  if (has(v, 'Definition', 'Instances')) return 'super_ni';
-  if (Array.isArray(v.instances) && typeof v.instruction === 'string') return 'unnatural';
-  if (Array.isArray(v.conversations)) {
-    if (v.conversations.every((s) => typeof s === 'string')) return 'lima';
-    if (hasTools(v)) return 'sharegpt_tools';
-    return 'idx' in v ? 'wizardlm' : 'sharegpt';
-  }
-  if (Array.isArray(v.messages)) return 'openai';
-  if (Array.isArray(v.data) && !('conversations' in v)) return 'ultrachat';
-  if (strs(v, 'question', 'response') && 'system_prompt' in v) return 'open_orca';
-  if (strs(v, 'inputs', 'targets')) return 'flan';
-  if (strs(v, 'instruction', 'response') && 'context' in v) return 'dolly';
-  if (strs(v, 'instruction', 'output')) return 'alpaca';
-  if (typeof v.input === 'string' && v.input.includes('[|Human|]')) return 'baize';
-  if (strs(v, 'prompt', 'completion')) return 'prompt_completion';
-  return undefined;
 }
 
 /**

@@ -205,7 +205,7 @@ async function checkFormat(paths: string[], format: string, strict: boolean, log
 }
 
 async function firstFormat(file: string): Promise<string | undefined> {
-  const { detectFormat, readValues } = await formats();
+  const [{ detectFormat }, { readValues }] = await Promise.all([import('../formats/detect.js'), import('../formats/values.js')]);
   const it = readValues(file);
   try {
     const first = await it.next();
