@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { both, CORPUS } from './helpers.js';
 import { loadTokenizer, type LoadedTokenizer } from '../../src/format/tokenizer/index.js';
 import { TableDecoder } from '../../src/format/tokenizer/decode-table.js';
+import { decodedMatches } from '../../src/format/check.js';
 import { prepareSpec, parseTokenizerJson } from '../../src/format/tokenizer/spec.js';
 
 const OPENCHAT = ['<s>', '<|end_of_turn|>'];
@@ -69,6 +70,33 @@ describe.each(['llama2', 'mistral', 'qwen3'])('bundled tokenizer %s', (name) => 
     encs.forEach((e, i) => expect(table!.decode(e.ids), CORPUS[i]).toBe(viaBackend[i]));
     const viaJs = await tk.js.backend.decodeBatch(encs.map((e) => Array.from(e.ids)));
     encs.forEach((_e, i) => expect(viaJs[i], CORPUS[i]).toBe(viaBackend[i]));
+  });
+
+  it('sameText proves a match only where decoding would find one (the mask check skips the decode then)', async () => {
+    const table = TableDecoder.fromJson(tk.native.spec.full)!;
+    const encs = await tk.native.backend.encodeBatch(CORPUS, 'full');
+    // Never proven where the decode would not match.
+    const implies = (ids: Int32Array, text: string) => {
+      const same = table.sameText(ids, text);
+      if (same) expect(decodedMatches(table.decode(ids)!, text), text).toBe(true);
+      return same;
+    };
+    for (const [i, e] of encs.entries()) {
+      const text = CORPUS[i]!;
+      // Where the decode gives the text back exactly, the bytes say so too (no decode needed).
+      if (table.decode(e.ids) === text) expect(implies(e.ids, text), text).toBe(true);
+      expect(implies(e.ids, text + 'x')).toBe(false);
+      expect(implies(e.ids, 'x' + text)).toBe(false);
+      implies(e.ids, text.slice(0, -1));
+      implies(e.ids, ` ${text}`);
+      implies(e.ids.subarray(1), text);
+      implies(e.ids.subarray(0, -1), text);
+    }
+    // A lone surrogate: its UTF-8 would be U+FFFD's bytes, so equal bytes would not mean equal text.
+    const lone = '\uD83D';
+    const u = await tk.native.backend.encodeBatch([lone, '\uFFFD'], 'full');
+    expect(table.sameText(u[0]!.ids, lone)).toBe(false);
+    expect(table.sameText(u[1]!.ids, lone)).toBe(false);
   });
 
   it('adds the template tokens it lacks after the vocabulary, identically on both backends', async () => {

@@ -67,13 +67,28 @@ function byteLevelMap(): Map<string, number> {
 }
 
 const enc = new TextEncoder();
+/** ASCII whitespace (what trimStart removes that one UTF-8 byte encodes). */
+const isSpace = (b: number): boolean => b === 0x20 || (b >= 0x09 && b <= 0x0d);
+const UNSEEN = -1;
+const MISSING = -2;
 const BYTE_TOKEN = /^<0x([0-9A-Fa-f]{2})>$/;
 
 export class TableDecoder {
   private readonly strip: { content: string; start: number } | undefined;
   private readonly dec = new TextDecoder('utf-8');
-  /** Bytes per id, converted on first use: a run sees a fraction of the vocabulary, and converting all of it cost ~0.4 s at start (issue #16). */
-  private readonly table: (Uint8Array | undefined)[];
+  /** sameText's UTF-8 of the expected text, reused across calls. */
+  private scratch = new Uint8Array(1 << 16);
+  /**
+   * Bytes per id, converted on first use: a run sees a fraction of the vocabulary, and converting
+   * all of it cost ~0.4 s at start (issue #16). Flat typed arrays: a JS array of 150k slots is
+   * kept in dictionary mode by V8, a hash lookup per token (most of the mask check's time).
+   * `at[id]` is where id's bytes start in `pool` (UNSEEN before conversion, MISSING when the
+   * vocabulary has no such id), `len[id]` how many there are.
+   */
+  private readonly at: Int32Array;
+  private readonly len: Int32Array;
+  private pool = new Uint8Array(1 << 16);
+  private used = 0;
 
   private constructor(
     private readonly strings: readonly (string | undefined)[],
@@ -81,7 +96,8 @@ export class TableDecoder {
     strip: { content: string; start: number } | undefined,
   ) {
     this.strip = strip;
-    this.table = new Array<Uint8Array | undefined>(strings.length);
+    this.at = new Int32Array(strings.length).fill(UNSEEN);
+    this.len = new Int32Array(strings.length);
   }
 
   /** null when the tokenizer's decoder is not one this table can reproduce. */
@@ -122,31 +138,86 @@ export class TableDecoder {
     return new TableDecoder(strings, bytesFor, strip);
   }
 
+  /** Where id's bytes start in `pool` (converting them on first use), or MISSING. */
+  private slot(id: number): number {
+    const a = id >= 0 && id < this.at.length ? this.at[id]! : MISSING;
+    return a === UNSEEN ? this.convert(id) : a;
+  }
+
+  private convert(id: number): number {
+    const s = this.strings[id];
+    if (s === undefined) return (this.at[id] = MISSING);
+    const b = this.bytesFor(s);
+    if (this.used + b.length > this.pool.length) {
+      const grown = new Uint8Array(Math.max(this.pool.length * 2, this.used + b.length));
+      grown.set(this.pool.subarray(0, this.used));
+      this.pool = grown;
+    }
+    this.pool.set(b, this.used);
+    this.at[id] = this.used;
+    this.len[id] = b.length;
+    this.used += b.length;
+    return this.used - b.length;
+  }
+
   /** The bytes token `id` stands for (before the leading Strip), or undefined. */
   bytesOf(id: number): Uint8Array | undefined {
-    let b = this.table[id];
-    if (b === undefined) {
-      const s = this.strings[id];
-      if (s === undefined) return undefined;
-      b = this.table[id] = this.bytesFor(s);
+    const a = this.slot(id);
+    return a === MISSING ? undefined : this.pool.slice(a, a + this.len[id]!);
+  }
+
+  /**
+   * True when the ids' bytes are exactly `expected`'s UTF-8 after leading ASCII whitespace on
+   * either side: then `decode(ids)` and `expected` agree after trimStart (decodedMatches), so the
+   * mask check passes without building the string. False means "not proven": the caller decodes and compares as before. Skipped for a
+   * Strip of non-whitespace and for lone surrogates (both would make equal bytes mean unequal text).
+   */
+  sameText(ids: ArrayLike<number>, expected: string): boolean {
+    if (this.strip && this.strip.content.trim() !== '') return false;
+    if (!(expected as unknown as { isWellFormed(): boolean }).isWellFormed()) return false;
+    const need = expected.length * 3;
+    if (this.scratch.length < need) this.scratch = new Uint8Array(Math.max(need, this.scratch.length * 2));
+    const want = this.scratch;
+    const written = enc.encodeInto(expected, want).written;
+    const starts = this.at;
+    const lens = this.len;
+    // Leading ASCII whitespace is skipped on both sides, as the check's trimStart does: a
+    // SentencePiece reply's first token holds the `▁` its decode strips.
+    let at = 0;
+    while (at < written && isSpace(want[at]!)) at++;
+    let leading = true;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      let a = starts[id]!;
+      if (!(a >= 0)) a = this.slot(id); // unseen, missing, or out of range (undefined)
+      if (a === MISSING) return false;
+      const pool = this.pool;
+      const end = a + lens[id]!;
+      if (leading) {
+        while (a < end && isSpace(pool[a]!)) a++;
+        if (a < end) leading = false;
+      }
+      if (at + (end - a) > written) return false;
+      for (; a < end; a++) if (pool[a] !== want[at++]) return false;
     }
-    return b;
+    return at === written;
   }
 
   /** undefined when an id is not in the table (the caller uses the backend's decode). */
   decode(ids: ArrayLike<number>): string | undefined {
     let n = 0;
     for (let i = 0; i < ids.length; i++) {
-      const b = this.bytesOf(ids[i]!);
-      if (!b) return undefined;
-      n += b.length;
+      if (this.slot(ids[i]!) === MISSING) return undefined;
+      n += this.len[ids[i]!]!;
     }
     const buf = new Uint8Array(n);
+    const pool = this.pool;
     let at = 0;
     for (let i = 0; i < ids.length; i++) {
-      const b = this.table[ids[i]!]!;
-      buf.set(b, at);
-      at += b.length;
+      const a = this.at[ids[i]!]!;
+      const len = this.len[ids[i]!]!;
+      for (let k = 0; k < len; k++) buf[at + k] = pool[a + k]!;
+      at += len;
     }
     let s = this.dec.decode(buf);
     if (this.strip) for (let k = 0; k < this.strip.start && s.startsWith(this.strip.content); k++) s = s.slice(this.strip.content.length);

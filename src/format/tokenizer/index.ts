@@ -33,6 +33,17 @@ export interface LoadedTokenizer {
   fallbackReason?: string;
   /** Decodes (table decoder when the decoder family allows, else the backend). */
   decodeBatch(ids: readonly ArrayLike<number>[]): Promise<string[]>;
+  /**
+   * True when `ids` are proven to decode to `expected` (their bytes are its UTF-8), without
+   * building the string; false means "decode and compare" (see TableDecoder.sameText).
+   */
+  sameText?(ids: ArrayLike<number>, expected: string): boolean;
+}
+
+/** The table decoder, built on first use (shared by decodeBatch and sameText). */
+function lazyTable(build: () => TableDecoder | null): () => TableDecoder | null {
+  let table: TableDecoder | null | undefined;
+  return () => (table === undefined ? (table = build()) : table);
 }
 
 /**
@@ -60,7 +71,10 @@ export function makeDecoder(backend: Backend, tableOrBuild: TableDecoder | null 
 export async function loadTokenizer(spec: string | TokenizerFiles, o: LoadTokenizerOptions): Promise<LoadedTokenizer> {
   const files = typeof spec === 'string' ? await resolveTokenizer(spec, o.hub) : spec;
   const { tokenizerJson, config } = await readTokenizerFiles(files);
-  const prepared = prepareSpec(parseTokenizerJson(tokenizerJson, files.tokenizer), o.templateSpecials);
+  const parsed = parseTokenizerJson(tokenizerJson, files.tokenizer);
+  const prepared = prepareSpec(parsed, o.templateSpecials);
+  // Nothing added and added_tokens already a list: `full` says what the file says.
+  const unchanged = prepared.added.length === 0 && Array.isArray(parsed.added_tokens);
   const sha256 = createHash('sha256').update(tokenizerJson).digest('hex');
   const choice = o.backend ?? 'auto';
   let fallbackReason: string | undefined;
@@ -69,7 +83,7 @@ export async function loadTokenizer(spec: string | TokenizerFiles, o: LoadTokeni
     const mod = tryLoadNative();
     if (mod) {
       try {
-        backend = new NativeBackend(mod, prepared);
+        backend = new NativeBackend(mod, prepared, unchanged ? tokenizerJson : undefined);
       } catch (e) {
         fallbackReason = `the Rust tokenizers binding cannot read ${files.tokenizer}: ${(e as Error).message}`;
       }
@@ -77,7 +91,9 @@ export async function loadTokenizer(spec: string | TokenizerFiles, o: LoadTokeni
     if (!backend && choice === 'native') throw new TokenizerLoadError(fallbackReason!, 'use --tokenizer-backend js, or reinstall the tokenizers package for this platform');
   }
   backend ??= new JsBackend(prepared, config);
-  return { files, backend, spec: prepared, config, sha256, fallbackReason, decodeBatch: makeDecoder(backend, () => TableDecoder.fromJson(prepared.full)) };
+  const table = lazyTable(() => TableDecoder.fromJson(prepared.full));
+  const sameText = (ids: ArrayLike<number>, expected: string) => table()?.sameText(ids, expected) ?? false;
+  return { files, backend, spec: prepared, config, sha256, fallbackReason, decodeBatch: makeDecoder(backend, table), sameText };
 }
 
 export type { Backend, Encoding, Variant } from './backend.js';

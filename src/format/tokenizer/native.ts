@@ -48,11 +48,13 @@ export class NativeBackend implements Backend {
   readonly kind = 'native' as const;
   private readonly tokenizers = new Map<Variant, RsTokenizer>();
 
+  /** `fullText`: tokenizer.json as read, when `spec.full` is that file unchanged (no token added): it is built from those bytes, without serializing the parsed copy again. */
   constructor(
     private readonly mod: RsModule,
     private readonly spec: PreparedSpec,
+    fullText?: string,
   ) {
-    this.tokenizers.set('full', this.build(spec.full));
+    this.tokenizers.set('full', this.build(spec.full, fullText));
   }
 
   /**
@@ -60,8 +62,8 @@ export class NativeBackend implements Backend {
    * a tokenizer.json whose added ids have gaps would be encoded with other ids than the JS backend
    * and transformers' config give. Refuse it here (the loader then falls back to the JS backend).
    */
-  private build(j: TokenizerJson): RsTokenizer {
-    const t = this.mod.Tokenizer.fromString(JSON.stringify(j));
+  private build(j: TokenizerJson, text?: string): RsTokenizer {
+    const t = this.mod.Tokenizer.fromString(text ?? JSON.stringify(j));
     for (const a of j.added_tokens ?? []) {
       const got = t.tokenToId(a.content);
       if (got !== a.id) {
@@ -129,8 +131,9 @@ class RustLocator implements Locator {
     if (this.toUtf16 !== undefined) return;
     this.toUtf16 = codePointToUtf16(this.text);
     if (this.toUtf16) {
-      this.fromUtf16 = new Uint32Array(this.text.length + 1);
-      this.toUtf16.forEach((u, cp) => (this.fromUtf16![u] = cp));
+      const to = this.toUtf16;
+      const from = (this.fromUtf16 = new Uint32Array(this.text.length + 1));
+      for (let cp = 0; cp < to.length; cp++) from[to[cp]!] = cp;
     } else this.fromUtf16 = null;
   }
   private cp(pos: number): number {

@@ -8,15 +8,17 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 /** Map from code-point index to UTF-16 index (length = code points + 1), or null when identical. */
 export function codePointToUtf16(text: string): Uint32Array | null {
   if (!SURROGATE.test(text)) return null;
-  const map: number[] = [];
+  // Straight into a typed array (sized for the worst case, trimmed by subarray): no number[] per text.
+  const map = new Uint32Array(text.length + 1);
+  let n = 0;
   let i = 0;
   while (i < text.length) {
-    map.push(i);
+    map[n++] = i;
     const c = text.charCodeAt(i);
     i += c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
   }
-  map.push(text.length);
-  return Uint32Array.from(map);
+  map[n++] = text.length;
+  return map.subarray(0, n);
 }
 
 /** UTF-8 length of one code point. */

@@ -83,22 +83,25 @@ export function buildBatch(schema: Schema, c: Columns, rows: readonly OutRow[]):
         );
         break;
       }
-      case 'attention_mask':
+      // The two mask columns are written straight into one values buffer each (no per-row array).
+      case 'attention_mask': {
+        const lens = rows.map((r) => r.input_ids.length);
+        children.push(flatList(f.type, lens, (values) => values.fill(1)));
+        break;
+      }
+      case 'assistant_masks': {
+        const lens = rows.map((r) => r.labels.length);
         children.push(
-          numList(
-            f.type,
-            rows.map((r) => new Int32Array(r.input_ids.length).fill(1)),
-          ),
+          flatList(f.type, lens, (values) => {
+            let at = 0;
+            for (const r of rows) {
+              assistantMaskInto(r.labels, values, at);
+              at += r.labels.length;
+            }
+          }),
         );
         break;
-      case 'assistant_masks':
-        children.push(
-          numList(
-            f.type,
-            rows.map((r) => assistantMask(r.labels)),
-          ),
-        );
-        break;
+      }
       case 'seq_lengths':
         children.push(
           numList(
@@ -125,8 +128,23 @@ export function buildBatch(schema: Schema, c: Columns, rows: readonly OutRow[]):
 /** 1 where the token is trained (label kept), else 0: labels and mask never disagree. */
 export function assistantMask(labels: Int32Array): Int32Array {
   const m = new Int32Array(labels.length);
-  for (let i = 0; i < labels.length; i++) m[i] = labels[i] === -100 ? 0 : 1;
+  assistantMaskInto(labels, m, 0);
   return m;
+}
+
+function assistantMaskInto(labels: Int32Array, out: Int32Array, at: number): void {
+  for (let i = 0; i < labels.length; i++) out[at + i] = labels[i] === -100 ? 0 : 1;
+}
+
+/** An int32 list column whose values `fill` writes into one buffer of sum(lens) values. */
+function flatList(type: DataType, lens: readonly number[], fill: (values: Int32Array) => void): Data {
+  const lt = type as List;
+  let n = 0;
+  for (const l of lens) n += l;
+  const values = new Int32Array(n);
+  fill(values);
+  const child = makeData({ type: lt.children[0]!.type as Int32, length: n, nullCount: 0, data: values });
+  return listData(lt, child as Data, lens);
 }
 
 function missing(name: string, c: Columns): never {
