@@ -1,16 +1,16 @@
 /**
- * Chat completions against any OpenAI-compatible server (vLLM, Ollama, OpenAI, ...) through the
- * `openai` package, with its own retries turned off (maxRetries: 0) and done here instead, so
- * every retry is counted and testable: 429 (honouring Retry-After / retry-after-ms), 5xx, 408/409,
+ * Chat completions against any OpenAI-compatible server (vLLM, Ollama, OpenAI, ...): a JSON POST
+ * to BASE/chat/completions over node:http(s) (./http.ts; the `openai` package's fetch transport
+ * cost 2-3x the CPU a request), with retries done here, so every retry is counted and testable: 429 (honouring Retry-After / retry-after-ms), 5xx, 408/409,
  * timeouts, connection errors and malformed JSON are retried with exponential backoff and jitter;
  * any other 4xx stops the run (a wrong model name or key will not fix itself).
  */
-import OpenAI from 'openai';
 import { SftforgeError } from '../core/errors.js';
 import type { Report } from '../core/report.js';
 import type { Budget } from './budget.js';
 import type { GenerateConfig } from './config.js';
 import { realClock, type Clock, type RateLimiter } from './ratelimit.js';
+import { HttpConnectionError, HttpTimeout, HttpTransport, type HttpReply } from './http.js';
 import { digest } from './rng.js';
 import type { ChatMessage, ModelRole, Usage } from './types.js';
 
@@ -58,7 +58,9 @@ export interface ChatClientOptions {
 type RetryKind = 'retry_429' | 'retry_5xx' | 'retry_timeout' | 'retry_connection' | 'retry_malformed';
 
 export class ChatClient {
-  private readonly clients = new Map<string, OpenAI>();
+  private readonly http = new HttpTransport();
+  /** Per endpoint: its URL and headers, built once. */
+  private readonly targets = new Map<Endpoint, { url: URL; headers: Record<string, string> }>();
   private readonly clock: Clock;
   private readonly random: () => number;
 
@@ -71,14 +73,18 @@ export class ChatClient {
     return this.opts.endpoints[role];
   }
 
-  private sdk(ep: Endpoint): OpenAI {
-    const key = `${ep.baseURL}\u0000${ep.apiKey}`;
-    let c = this.clients.get(key);
-    if (!c) {
-      c = new OpenAI({ baseURL: ep.baseURL, apiKey: ep.apiKey, maxRetries: 0, timeout: this.opts.request.timeout_s * 1000 });
-      this.clients.set(key, c);
+  private target(ep: Endpoint): { url: URL; headers: Record<string, string> } {
+    let t = this.targets.get(ep);
+    if (!t) {
+      const env = process.env;
+      // The headers the openai package sent that a server may rely on (organization and project too).
+      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${ep.apiKey}`, 'user-agent': 'sftforge' };
+      if (env.OPENAI_ORG_ID) headers['openai-organization'] = env.OPENAI_ORG_ID;
+      if (env.OPENAI_PROJECT_ID) headers['openai-project'] = env.OPENAI_PROJECT_ID;
+      t = { url: new URL(`${ep.baseURL.replace(/\/+$/, '')}/chat/completions`), headers };
+      this.targets.set(ep, t);
     }
-    return c;
+    return t;
   }
 
   /** One chat completion, retried on transient failures. Throws BudgetReached, RequestFailed, or the abort reason. */
@@ -97,6 +103,7 @@ export class ChatClient {
       ...(ep.top_p !== undefined && { top_p: ep.top_p }),
       ...(sendSeed !== undefined && { seed: sendSeed }),
     };
+    const text = JSON.stringify(body);
     const promptChars = all.reduce((n, m) => n + m.content.length, 0);
     const est = Math.ceil(promptChars / 4) + ep.max_tokens;
     this.opts.budget.check();
@@ -104,29 +111,22 @@ export class ChatClient {
       await this.opts.limiter.acquire(est, signal);
       this.opts.report.count('requests_sent');
       let failure: { kind: RetryKind; retryAfterMs?: number; message: string };
-      // The SDK never removes its listener from the signal it is given: give it a fresh one per
-      // request, linked to the caller's, or a run of millions of requests leaks a closure each.
-      const ac = new AbortController();
-      const onAbort = () => ac.abort(signal!.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        const res = await this.sdk(ep).chat.completions.create(body as OpenAI.ChatCompletionCreateParamsNonStreaming, {
-          signal: ac.signal,
-          timeout: req.timeout_s * 1000,
-          maxRetries: 0,
-        });
-        const out = this.parse(res, ep, rq, promptChars);
-        if (out) {
-          this.opts.limiter.settle(est, out.usage.prompt_tokens + out.usage.completion_tokens);
-          this.opts.budget.record(ep.model, out.usage);
-          return out;
+        const t = this.target(ep);
+        const reply = await this.http.post(t.url, t.headers, text, req.timeout_s * 1000, signal);
+        if (reply.status < 200 || reply.status >= 300) failure = classifyStatus(reply, ep);
+        else {
+          const out = this.parse(JSON.parse(reply.body), ep, rq, promptChars);
+          if (out) {
+            this.opts.limiter.settle(est, out.usage.prompt_tokens + out.usage.completion_tokens);
+            this.opts.budget.record(ep.model, out.usage);
+            return out;
+          }
+          failure = { kind: 'retry_malformed', message: 'the response has no choices[0].message' };
         }
-        failure = { kind: 'retry_malformed', message: 'the response has no choices[0].message' };
       } catch (e) {
         if (signal?.aborted) throw signal.reason ?? e;
-        failure = classify(e, ep);
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
+        failure = classify(e);
       }
       this.opts.report.count(failure.kind);
       if (attempt >= req.max_retries) {
@@ -143,7 +143,7 @@ export class ChatClient {
 
   /** A usable result, or undefined when the body is not a chat completion (retried as malformed). */
   private parse(res: unknown, ep: Endpoint, rq: string, promptChars: number): ChatResult | undefined {
-    const r = res as OpenAI.ChatCompletion | undefined;
+    const r = res as ChatCompletion | null | undefined;
     const choice = r && typeof r === 'object' && Array.isArray(r.choices) ? r.choices[0] : undefined;
     if (!choice || typeof choice.message !== 'object' || choice.message === null) return undefined;
     const c = choice.message.content;
@@ -172,27 +172,42 @@ export class ChatClient {
   }
 }
 
-function classify(e: unknown, ep: Endpoint): { kind: RetryKind; retryAfterMs?: number; message: string } {
-  if (e instanceof OpenAI.APIConnectionTimeoutError) return { kind: 'retry_timeout', message: 'request timed out' };
-  if (e instanceof OpenAI.APIConnectionError) return { kind: 'retry_connection', message: `connection error: ${e.message}` };
+/** The fields of a chat completion read here. */
+interface ChatCompletion {
+  choices?: { message?: { content?: unknown } | null; finish_reason?: string | null }[];
+  usage?: { prompt_tokens: number; completion_tokens: number };
+}
+
+/** A non-2xx reply: 429, 5xx, 408 and 409 are retried; any other status stops the run. */
+function classifyStatus(r: HttpReply, ep: Endpoint): { kind: RetryKind; retryAfterMs?: number; message: string } {
+  let detail = r.body.slice(0, 300);
+  try {
+    const m = (JSON.parse(r.body) as { error?: { message?: unknown } }).error?.message;
+    if (typeof m === 'string') detail = m;
+  } catch {
+    /* not JSON: the start of the body says what happened */
+  }
+  const retryAfterMs = retryAfter(r.headers);
+  if (r.status === 429) return { kind: 'retry_429', retryAfterMs, message: `429 ${detail}` };
+  if (r.status >= 500 || r.status === 408 || r.status === 409) return { kind: 'retry_5xx', retryAfterMs, message: `${r.status} ${detail}` };
+  throw new RequestFailed(
+    `the server at ${ep.baseURL} refused a request for model ${ep.model}: ${r.status} ${detail}`,
+    r.status === 401 || r.status === 403 ? 'check the API key environment variable named by api_key_env' : 'check --base-url and the model names',
+  );
+}
+
+function classify(e: unknown): { kind: RetryKind; retryAfterMs?: number; message: string } {
+  if (e instanceof HttpTimeout) return { kind: 'retry_timeout', message: 'request timed out' };
+  if (e instanceof HttpConnectionError) return { kind: 'retry_connection', message: `connection error: ${e.message}` };
   if (e instanceof SyntaxError) return { kind: 'retry_malformed', message: `malformed JSON in the response: ${e.message}` };
   const dropped = connectionDropped(e);
   if (dropped) return { kind: 'retry_connection', message: `connection closed mid-response: ${dropped}` };
-  if (e instanceof OpenAI.APIError && typeof e.status === 'number') {
-    const retryAfterMs = retryAfter(e.headers);
-    if (e.status === 429) return { kind: 'retry_429', retryAfterMs, message: `429 ${e.message}` };
-    if (e.status >= 500 || e.status === 408 || e.status === 409) return { kind: 'retry_5xx', retryAfterMs, message: `${e.status} ${e.message}` };
-    throw new RequestFailed(
-      `the server at ${ep.baseURL} refused a request for model ${ep.model}: ${e.status} ${e.message}`,
-      e.status === 401 || e.status === 403 ? 'check the API key environment variable named by api_key_env' : 'check --base-url and the model names',
-    );
-  }
   throw e;
 }
 
-// The SDK wraps failures before the response head as APIConnectionError; a connection closed
-// while the body streams surfaces as undici's bare `TypeError: terminated` (cause UND_ERR_SOCKET)
-// or a node socket error. Those are as transient as a 5xx.
+// Failures before the response head are HttpConnectionError; a connection closed while the body
+// streams surfaces as a node socket error (or, from a fetch-based client, undici's bare
+// `TypeError: terminated`, cause UND_ERR_SOCKET). Those are as transient as a 5xx.
 const DROPPED_CODES = new Set(['UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'UND_ERR_BODY_TIMEOUT']);
 const DROPPED_MESSAGE = /^(terminated|socket hang up|other side closed)$|ECONNRESET/i;
 

@@ -77,29 +77,57 @@ export async function runDialogues(o: SchedulerOptions): Promise<void> {
   }
 
   let failed = false;
+  const fail = (e: unknown) => {
+    if (!failed) o.onError?.(e);
+    failed = true;
+  };
   const worker = async () => {
-    while (!o.stopped() && !failed) {
-      const job = await nextJob();
-      if (!job) return;
-      const { s, index, opening } = job;
-      const id = dialogueId(o.runSeed, s.sector, index);
-      try {
-        const progress = o.resume.partial.get(id) ?? emptyProgress();
-        const out = await runDialogue(o.ctx, { id, sector: s.sector, index, opening }, progress);
-        o.resume.partial.delete(id);
-        if (out.kind === 'done') s.done.set(s.sector, index, out.at);
-        else s.abandoned.add(index);
-      } finally {
-        s.inflight--;
+    // Done lines still syncing: the worker starts its next dialogue meanwhile, and the finished
+    // one counts as in flight until its line is on disk, so no extra dialogue is started.
+    const syncing: Promise<void>[] = [];
+    try {
+      while (!o.stopped() && !failed) {
+        const job = await nextJob();
+        if (!job) return;
+        const { s, index, opening } = job;
+        const id = dialogueId(o.runSeed, s.sector, index);
+        let handedOff = false;
+        try {
+          const progress = o.resume.partial.get(id) ?? emptyProgress();
+          const out = await runDialogue(o.ctx, { id, sector: s.sector, index, opening }, progress);
+          o.resume.partial.delete(id);
+          if (out.kind === 'done') {
+            handedOff = true;
+            const p = out.at.then(
+              (at) => {
+                s.done.set(s.sector, index, at);
+                s.inflight--;
+              },
+              (e: unknown) => {
+                s.inflight--;
+                throw e;
+              },
+            );
+            p.catch(() => undefined); // awaited in the finally below
+            syncing.push(p);
+            if (syncing.length > 64) await Promise.all(syncing.splice(0, 32));
+          } else s.abandoned.add(index);
+        } finally {
+          if (!handedOff) s.inflight--;
+        }
       }
+    } catch (e) {
+      fail(e); // now, not after the syncs below: the first error is the one reported
+      throw e;
+    } finally {
+      await Promise.all(syncing);
     }
   };
   // A failing worker (fatal error, stop) stops the others from starting dialogues; the ones in
   // flight stop at their next request through the caller's shouldStop.
   const guarded = () =>
     worker().catch((e: unknown) => {
-      if (!failed) o.onError?.(e);
-      failed = true;
+      fail(e);
       throw e;
     });
   const results = await Promise.allSettled(Array.from({ length: Math.max(1, o.concurrency) }, guarded));
