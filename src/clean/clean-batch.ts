@@ -2,6 +2,7 @@
  * Parse, normalize and clean a batch of raw records: the CPU-heavy part of `clean`, run in worker
  * threads (src/clean/worker.ts) or in-process with --workers 1. Pure: same batch, same result.
  */
+import type { Precomputed } from '../core/precomputed.js';
 import type { Conversation, RawRecord, RejectMarker } from '../core/types.js';
 import { isReject, reject } from '../core/types.js';
 import { normalizeRecord, type RepairCode as ReadRepairCode } from '../io/normalize.js';
@@ -12,6 +13,8 @@ export { crashedClean } from './crash.js';
 export interface CleanedItem {
   out: Conversation | RejectMarker;
   repairs?: (RepairCode | ReadRepairCode)[];
+  /** Made by a worker thread for the main thread (src/clean/worker.ts). */
+  pre?: Precomputed;
 }
 
 export function cleanBatch(batch: (RawRecord | Conversation | RejectMarker)[], options: CleanOptions = {}): CleanedItem[] {

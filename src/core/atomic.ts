@@ -189,10 +189,14 @@ export class AtomicWriter {
   }
 }
 
+const NEWLINE = Buffer.from('\n');
+
 /** Writes text lines atomically; buffered so that a line costs no syscall. */
 export class LineWriter {
   private readonly w: AtomicWriter;
   private buf: string[] = [];
+  /** Lines given as bytes, and the strings before them already encoded, in order (before `buf`). */
+  private chunks: Uint8Array[] = [];
   private bufLen = 0;
   count = 0;
 
@@ -213,12 +217,30 @@ export class LineWriter {
     this.count++;
     if (this.bufLen > 1 << 20) await this.flush();
   }
-  private async flush(): Promise<void> {
-    if (this.buf.length === 0) return;
-    const s = this.buf.join('');
+  /** One line already encoded as UTF-8 (by a worker thread), without its newline. */
+  async writeBytes(line: Uint8Array): Promise<void> {
+    if (this.buf.length) this.encodePending();
+    this.chunks.push(line, NEWLINE);
+    this.bufLen += line.byteLength + 1;
+    this.count++;
+    if (this.bufLen > 1 << 20) await this.flush();
+  }
+  private encodePending(): void {
+    this.chunks.push(Buffer.from(this.buf.join('')));
     this.buf = [];
+  }
+  private async flush(): Promise<void> {
+    if (this.buf.length === 0 && this.chunks.length === 0) return;
+    let out: string | Uint8Array;
+    if (this.chunks.length === 0) out = this.buf.join('');
+    else {
+      if (this.buf.length) this.encodePending();
+      out = Buffer.concat(this.chunks);
+    }
+    this.buf = [];
+    this.chunks = [];
     this.bufLen = 0;
-    await this.w.write(s);
+    await this.w.write(out);
   }
   async commit(): Promise<void> {
     await this.flush();
@@ -233,6 +255,7 @@ export class LineWriter {
   }
   async abort(): Promise<void> {
     this.buf = [];
+    this.chunks = [];
     await this.w.abort();
   }
 }
@@ -256,9 +279,9 @@ export class JsonlWriter {
   write(obj: unknown): Promise<void> {
     return this.lines.write(JSON.stringify(obj));
   }
-  /** A line already serialised (the quarantine's never-throwing JSON), without its newline. */
-  writeLine(line: string): Promise<void> {
-    return this.lines.write(line);
+  /** A line already serialised (the quarantine's never-throwing JSON; or UTF-8 bytes), without its newline. */
+  writeLine(line: string | Uint8Array): Promise<void> {
+    return typeof line === 'string' ? this.lines.write(line) : this.lines.writeBytes(line);
   }
   commit(): Promise<void> {
     return this.lines.commit();

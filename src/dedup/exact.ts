@@ -30,6 +30,7 @@
  * names the ordinal of the first occurrence instead.
  */
 import xxhash from 'xxhash-wasm';
+import { precomputedHash } from '../core/precomputed.js';
 import type { Conversation, RejectMarker } from '../core/types.js';
 import { isReject, reject } from '../core/types.js';
 import type { Stage } from '../core/stage.js';
@@ -142,7 +143,8 @@ export class IdArena {
 
 /** Pure per-record decision: the conversation, or a `duplicate` reject naming the first occurrence. */
 export function dedupExact(conv: Conversation, seen: ExactDeduper): Conversation | RejectMarker {
-  const h = conversationHash(conv);
+  // A clean worker may have hashed it already (valid only while its turns are unchanged).
+  const h = precomputedHash(conv) ?? conversationHash(conv);
   const { firstOf } = seen.check(h, conv.id);
   if (firstOf === undefined) return conv;
   return reject({

@@ -15,6 +15,13 @@ export function packageRoot(): string {
 
 /** The compiled JS of a module under src/, e.g. workerFile('clean/worker'). */
 export function workerFile(modulePath: string): string {
+  // Compiled code runs the workers of its own build (another --outDir than dist/ included), so a
+  // benchmark of one build never mixes in another's workers; under vitest (.ts) it is dist/.
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.js')) {
+    const own = join(dirname(here), '..', `${modulePath}.js`);
+    if (existsSync(own)) return own;
+  }
   const file = join(packageRoot(), 'dist', `${modulePath}.js`);
   if (!existsSync(file)) throw new Error(`sftforge: ${file} is missing: run \`npm run build\` first (worker threads run the compiled code)`);
   return file;

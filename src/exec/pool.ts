@@ -1,7 +1,7 @@
 /**
  * Ordered parallel map over worker threads (piscina). Items are grouped into batches, at most
- * `2 × workers` batches are in flight (bounded memory), and results come back in input order, so
- * the output is byte-identical whatever the number of workers.
+ * `inFlight` (default 2 × workers) batches are in flight (bounded memory), and results come back
+ * in input order, so the output is byte-identical whatever the number of workers.
  *
  * A batch that kills its worker (out of memory, a crash, process.exit) or throws is re-run one
  * item at a time, in fresh workers, to find the item that does it; that item becomes `onCrash`'s
@@ -24,6 +24,8 @@ export interface PoolOptions<T = any, R = any> {
   /** Close a batch at this many items or this many bytes (sizeOf), whichever first. */
   batchItems?: number;
   batchBytes?: number;
+  /** Batches in flight at most (default 2 × workers). */
+  inFlight?: number;
   /** Old-generation heap cap per worker thread, MB. */
   workerHeapMb?: number;
   /**
@@ -95,7 +97,7 @@ export async function* orderedMap<T, R>(input: AsyncIterable<T>, opts: PoolOptio
       return parts.flat();
     });
   const window: Promise<R[]>[] = [];
-  const limit = opts.workers * 2;
+  const limit = Math.max(1, opts.inFlight ?? opts.workers * 2);
   try {
     for (let r: IteratorResult<T[]> = first; !r.done; r = await it.next()) {
       const p = run(r.value);

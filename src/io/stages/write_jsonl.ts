@@ -9,6 +9,7 @@ import { committable } from '../../core/outputs.js';
 import { defineStage, type BuildEnv, type StageOutput } from '../../core/registry.js';
 import type { Stage, StageContext } from '../../core/stage.js';
 import { isReject, type Conversation } from '../../core/types.js';
+import { JsonLine, precomputedLine } from '../../core/precomputed.js';
 import { JsonlWriter } from '../atomic.js';
 import { toShareGpt } from '../normalize.js';
 
@@ -52,7 +53,7 @@ export function jsonLinesStage(name: string, path: string, lines: (rec: Conversa
       const writer = await new JsonlWriter(path).open();
       ctx.outputs.add(committable(writer));
       for await (const item of input) {
-        if (!isReject(item)) for (const line of lines(item as Conversation, ctx)) await writer.write(line);
+        if (!isReject(item)) for (const line of lines(item as Conversation, ctx)) await (line instanceof JsonLine ? writer.writeLine(line.bytes) : writer.write(line));
         yield item;
       }
     },
@@ -66,5 +67,10 @@ export default defineStage({
   options: WriterOptions.strict(),
   scope: 'global',
   output: (o, env) => writerOutput(o, env),
-  create: (o, env) => jsonLinesStage('write_jsonl', writerOutput(o, env).path, (c) => [toShareGpt(c)]),
+  create: (o, env) =>
+    jsonLinesStage('write_jsonl', writerOutput(o, env).path, (c) => {
+      // The line a clean worker serialised, when the record is still what it serialised.
+      const pre = precomputedLine(c);
+      return [pre !== undefined ? new JsonLine(pre) : toShareGpt(c)];
+    }),
 });
