@@ -7,7 +7,8 @@ import { both, CORPUS } from './helpers.js';
 import { loadTokenizer, type LoadedTokenizer } from '../../src/format/tokenizer/index.js';
 import { TableDecoder } from '../../src/format/tokenizer/decode-table.js';
 import { decodedMatches } from '../../src/format/check.js';
-import { prepareSpec, parseTokenizerJson } from '../../src/format/tokenizer/spec.js';
+import { noPrefixVariant, plainVariant, prepareSpec, parseTokenizerJson } from '../../src/format/tokenizer/spec.js';
+import { scanTokenizerJson, scannedMaxId, tokenizerText } from '../../src/format/tokenizer/lazy-json.js';
 
 const OPENCHAT = ['<s>', '<|end_of_turn|>'];
 
@@ -99,6 +100,38 @@ describe.each(['llama2', 'mistral', 'qwen3'])('bundled tokenizer %s', (name) => 
     expect(table.sameText(u[1]!.ids, lone)).toBe(false);
   });
 
+  it('the native table (tokens from the Rust tokenizer) holds the bytes of the parsed vocabulary, id for id', () => {
+    const lazy = tk.native.sameText && TableDecoder.fromLookup(tk.native.spec.full.decoder, tk.native.spec.vocabSize, (id) => tk.native.backend.idToToken(id));
+    const parsed = TableDecoder.fromJson(parseTokenizerJson(JSON.stringify(tk.js.spec.full), name));
+    expect(lazy).not.toBeNull();
+    for (let id = 0; id < tk.native.spec.vocabSize + 2; id++) expect(lazy!.bytesOf(id), String(id)).toEqual(parsed!.bytesOf(id));
+  });
+
+  it('the scanned tokenizer.json (vocabulary and merges unparsed) reads as JSON.parse gives it, and its variants serialize the same', () => {
+    const bytes = readFileSync(tk.native.files.tokenizer);
+    const full = parseTokenizerJson(bytes.toString('utf8'), name);
+    const scanned = scanTokenizerJson(bytes, () => undefined)!;
+    expect(scanned).toBeDefined();
+    let max = -1;
+    for (const id of Object.values(full.model.vocab as Record<string, number>)) max = Math.max(max, id);
+    expect(scannedMaxId(scanned.model)).toBe(max);
+    const a = prepareSpec(scanned, [...OPENCHAT, '<|im_start|>']);
+    const b = prepareSpec(full, [...OPENCHAT, '<|im_start|>']);
+    expect(a.vocabSize).toBe(b.vocabSize);
+    expect(a.added).toEqual(b.added);
+    for (const [x, y] of [
+      [a.full, b.full],
+      [plainVariant(a.full), plainVariant(b.full)],
+      [noPrefixVariant(plainVariant(a.full)), noPrefixVariant(plainVariant(b.full))],
+    ]) {
+      // The model is the file's own text (its spacing), the rest re-serialized: equal as JSON.
+      const text = tokenizerText(x!);
+      expect(text).toBeDefined();
+      expect(JSON.stringify(JSON.parse(text!)) === JSON.stringify(y)).toBe(true);
+    }
+    expect(JSON.stringify(scanned) === JSON.stringify(full)).toBe(true);
+  });
+
   it('adds the template tokens it lacks after the vocabulary, identically on both backends', async () => {
     const eot = tk.native.spec.added.find((t) => t.content === '<|end_of_turn|>')!;
     expect(eot.appended).toBe(true);
@@ -113,6 +146,27 @@ describe.each(['llama2', 'mistral', 'qwen3'])('bundled tokenizer %s', (name) => 
     expect(Array.from(a!.ids)).toContain(eot.id);
     expect(Array.from(b!.ids)).toEqual(Array.from(a!.ids));
     expect((await tk.native.backend.decodeBatch([[eot.id]]))[0]).toBe('<|end_of_turn|>');
+  });
+});
+
+describe('scanTokenizerJson', () => {
+  const scan = (s: string) => scanTokenizerJson(Buffer.from(s), () => undefined);
+  it('follows any key order, whitespace and escapes; parses the rest; leaves what it cannot follow to JSON.parse', () => {
+    const text = ' {"model" : {"vocab": {"a\\"}": 3, "]": 7}, "merges": [["[", "{"]], "type": "BPE"},\n "decoder": {"type": "ByteLevel"}, "__proto__": 1 } ';
+    const j = scan(text)!;
+    expect(JSON.stringify(j)).toBe(JSON.stringify(JSON.parse(text)));
+    expect(Object.keys(j)).toEqual(['model', 'decoder', '__proto__']);
+    expect(scannedMaxId(j.model)).toBe(7);
+    expect(JSON.parse(tokenizerText(j)!)).toEqual(JSON.parse(text));
+    for (const bad of ['[]', '{"model": {"vocab": {}}', '{"model": {"vocab": {}}} x', '{"model": 1}', '{"a": tru, "model": {}}']) expect(scan(bad), bad).toBeUndefined();
+    expect(scannedMaxId(scan('{"model": {"vocab": {"a": 1.5}}}')!.model)).toBeUndefined();
+  });
+
+  it('a syntax error inside the unparsed vocabulary is reported as before', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sftforge-badvocab-'));
+    writeFileSync(join(dir, 'tokenizer.json'), '{"added_tokens": [], "model": {"type": "BPE", "vocab": {"a": 0,, "b": 1}, "merges": []}}');
+    await expect(loadTokenizer(dir, { templateSpecials: [] })).rejects.toThrow(/not valid JSON/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

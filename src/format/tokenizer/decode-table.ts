@@ -73,6 +73,43 @@ const UNSEEN = -1;
 const MISSING = -2;
 const BYTE_TOKEN = /^<0x([0-9A-Fa-f]{2})>$/;
 
+interface Plan {
+  bytesFor: (s: string) => Uint8Array;
+  strip: { content: string; start: number } | undefined;
+}
+
+/** How a token string becomes bytes under `decoder`; null for decoders the table cannot model. */
+function planOf(decoder: unknown): Plan | null {
+  const pieces: Piece[] = [];
+  if (!flatten(decoder, pieces)) return null;
+  const byteLevel = pieces.some((p) => p.kind === 'byteLevel');
+  const fallback = pieces.some((p) => p.kind === 'byteFallback');
+  const replaces = pieces.filter((p): p is Extract<Piece, { kind: 'replace' }> => p.kind === 'replace');
+  const meta = pieces.find((p): p is Extract<Piece, { kind: 'metaspace' }> => p.kind === 'metaspace');
+  const stripP = pieces.find((p): p is Extract<Piece, { kind: 'strip' }> => p.kind === 'strip');
+  if (byteLevel && (replaces.length || meta || fallback)) return null;
+  const bmap = byteLevel ? byteLevelMap() : undefined;
+  const bytesFor = (s: string): Uint8Array => {
+    if (bmap) {
+      const out: number[] = [];
+      for (const ch of s) {
+        const b = bmap.get(ch);
+        if (b !== undefined) out.push(b);
+        else for (const x of enc.encode(ch)) out.push(x);
+      }
+      return Uint8Array.from(out);
+    }
+    const m = fallback ? BYTE_TOKEN.exec(s) : null;
+    if (m) return Uint8Array.of(parseInt(m[1]!, 16));
+    let t = s;
+    for (const r of replaces) t = t.split(r.from).join(r.to);
+    if (meta) t = t.split(meta.repl).join(' ');
+    return enc.encode(t);
+  };
+  const strip = stripP ? { content: stripP.content, start: stripP.start } : meta?.prefix ? { content: ' ', start: 1 } : undefined;
+  return { bytesFor, strip };
+}
+
 export class TableDecoder {
   private readonly strip: { content: string; start: number } | undefined;
   private readonly dec = new TextDecoder('utf-8');
@@ -91,51 +128,37 @@ export class TableDecoder {
   private used = 0;
 
   private constructor(
-    private readonly strings: readonly (string | undefined)[],
+    size: number,
+    private readonly tokenAt: (id: number) => string | undefined,
     private readonly bytesFor: (s: string) => Uint8Array,
     strip: { content: string; start: number } | undefined,
   ) {
     this.strip = strip;
-    this.at = new Int32Array(strings.length).fill(UNSEEN);
-    this.len = new Int32Array(strings.length);
+    this.at = new Int32Array(size).fill(UNSEEN);
+    this.len = new Int32Array(size);
   }
 
   /** null when the tokenizer's decoder is not one this table can reproduce. */
   static fromJson(j: TokenizerJson): TableDecoder | null {
-    const pieces: Piece[] = [];
-    if (!flatten(j.decoder, pieces)) return null;
-    const byteLevel = pieces.some((p) => p.kind === 'byteLevel');
-    const fallback = pieces.some((p) => p.kind === 'byteFallback');
-    const replaces = pieces.filter((p): p is Extract<Piece, { kind: 'replace' }> => p.kind === 'replace');
-    const meta = pieces.find((p): p is Extract<Piece, { kind: 'metaspace' }> => p.kind === 'metaspace');
-    const stripP = pieces.find((p): p is Extract<Piece, { kind: 'strip' }> => p.kind === 'strip');
-    if (byteLevel && (replaces.length || meta || fallback)) return null;
+    const plan = planOf(j.decoder);
+    if (!plan) return null;
     const strings: (string | undefined)[] = [];
     const v = j.model.vocab;
     if (Array.isArray(v)) v.forEach(([t], i) => (strings[i] = t));
     // for…in, not Object.entries: no pair array per entry (150k entries for Qwen).
     else if (v) for (const t in v) strings[v[t]!] = t;
     for (const a of j.added_tokens ?? []) strings[a.id] = a.content;
-    const bmap = byteLevel ? byteLevelMap() : undefined;
-    const bytesFor = (s: string): Uint8Array => {
-      if (bmap) {
-        const out: number[] = [];
-        for (const ch of s) {
-          const b = bmap.get(ch);
-          if (b !== undefined) out.push(b);
-          else for (const x of enc.encode(ch)) out.push(x);
-        }
-        return Uint8Array.from(out);
-      }
-      const m = fallback ? BYTE_TOKEN.exec(s) : null;
-      if (m) return Uint8Array.of(parseInt(m[1]!, 16));
-      let t = s;
-      for (const r of replaces) t = t.split(r.from).join(r.to);
-      if (meta) t = t.split(meta.repl).join(' ');
-      return enc.encode(t);
-    };
-    const strip = stripP ? { content: stripP.content, start: stripP.start } : meta?.prefix ? { content: ' ', start: 1 } : undefined;
-    return new TableDecoder(strings, bytesFor, strip);
+    return new TableDecoder(strings.length, (id) => strings[id], plan.bytesFor, plan.strip);
+  }
+
+  /**
+   * The same table over a token lookup (the Rust tokenizer's idToToken: added tokens first, then
+   * the model, as fromJson's array): nothing is read from the vocabulary until an id is first met.
+   * `size`: ids below it are looked up (the next free id; the lookup answers none above).
+   */
+  static fromLookup(decoder: unknown, size: number, tokenAt: (id: number) => string | undefined): TableDecoder | null {
+    const plan = planOf(decoder);
+    return plan && new TableDecoder(size, tokenAt, plan.bytesFor, plan.strip);
   }
 
   /** Where id's bytes start in `pool` (converting them on first use), or MISSING. */
@@ -145,7 +168,7 @@ export class TableDecoder {
   }
 
   private convert(id: number): number {
-    const s = this.strings[id];
+    const s = this.tokenAt(id);
     if (s === undefined) return (this.at[id] = MISSING);
     const b = this.bytesFor(s);
     if (this.used + b.length > this.pool.length) {

@@ -2,12 +2,14 @@
  * Loading a tokenizer for the format stage: resolve --tokenizer to local files, register the
  * template's special tokens, and build the backend (Rust binding, else pure JS).
  */
-import { createHash } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+import { webcrypto } from 'node:crypto';
 import type { Backend, BackendKind } from './backend.js';
 import { TableDecoder } from './decode-table.js';
 import { TokenizerLoadError } from './errors.js';
 import type { HubOptions } from './hub.js';
 import { JsBackend } from './js.js';
+import { scanTokenizerJson } from './lazy-json.js';
 import { NativeBackend, nativeLoadError, tryLoadNative } from './native.js';
 import { readTokenizerFiles, resolveTokenizer, type TokenizerFiles } from './source.js';
 import { type PreparedSpec, parseTokenizerJson, prepareSpec } from './spec.js';
@@ -70,29 +72,46 @@ export function makeDecoder(backend: Backend, tableOrBuild: TableDecoder | null 
 /** `spec` is what the user typed, or files already resolved (worker threads get those). */
 export async function loadTokenizer(spec: string | TokenizerFiles, o: LoadTokenizerOptions): Promise<LoadedTokenizer> {
   const files = typeof spec === 'string' ? await resolveTokenizer(spec, o.hub) : spec;
-  const { tokenizerJson, config } = await readTokenizerFiles(files);
-  const parsed = parseTokenizerJson(tokenizerJson, files.tokenizer);
+  const { tokenizerBytes: bytes, config } = await readTokenizerFiles(files);
+  const choice = o.backend ?? 'auto';
+  const mod = choice !== 'js' ? tryLoadNative() : null;
+  // Decoded only when needed: with the binding and valid UTF-8 it never is.
+  let text: string | undefined;
+  const textOf = () => (text ??= bytes.toString('utf8'));
+  const utf8 = isUtf8(bytes);
+  // The manifest's hash is of the text as decoded (the bytes, when valid UTF-8). WebCrypto hashes
+  // on libuv's thread pool, while this thread builds the Rust tokenizer below.
+  const hashing = webcrypto.subtle.digest('SHA-256', utf8 ? bytes : Buffer.from(textOf(), 'utf8'));
+  hashing.catch(() => undefined); // awaited below; a load error may come first
+  // With the binding, JS parses only the small sections (lazy-json.ts); else, or when the scan
+  // cannot follow the file, all of it.
+  const reportInvalid = () => void parseTokenizerJson(textOf(), files.tokenizer);
+  const scanned = mod && utf8 ? scanTokenizerJson(bytes, reportInvalid) : undefined;
+  const parsed = scanned ?? parseTokenizerJson(textOf(), files.tokenizer);
   const prepared = prepareSpec(parsed, o.templateSpecials);
   // Nothing added and added_tokens already a list: `full` says what the file says.
   const unchanged = prepared.added.length === 0 && Array.isArray(parsed.added_tokens);
-  const sha256 = createHash('sha256').update(tokenizerJson).digest('hex');
-  const choice = o.backend ?? 'auto';
   let fallbackReason: string | undefined;
   let backend: Backend | undefined;
   if (choice !== 'js') {
-    const mod = tryLoadNative();
     if (mod) {
       try {
-        backend = new NativeBackend(mod, prepared, unchanged ? tokenizerJson : undefined);
+        backend = new NativeBackend(mod, prepared, unchanged ? (utf8 ? { file: files.tokenizer } : { text: textOf() }) : undefined);
       } catch (e) {
+        // The scan skipped the vocabulary and merges: a syntax error there is reported as before.
+        if (scanned) reportInvalid();
         fallbackReason = `the Rust tokenizers binding cannot read ${files.tokenizer}: ${(e as Error).message}`;
       }
     } else fallbackReason = `the Rust tokenizers binding does not load here: ${nativeLoadError}`;
     if (!backend && choice === 'native') throw new TokenizerLoadError(fallbackReason!, 'use --tokenizer-backend js, or reinstall the tokenizers package for this platform');
   }
   backend ??= new JsBackend(prepared, config);
-  const table = lazyTable(() => TableDecoder.fromJson(prepared.full));
+  const b = backend;
+  // Native: tokens come from the Rust tokenizer as ids are first met, so the vocabulary is never
+  // read in JS (the same strings: build() checked that the added ids agree).
+  const table = lazyTable(() => (b.kind === 'native' ? TableDecoder.fromLookup(prepared.full.decoder, prepared.vocabSize, (id) => b.idToToken(id)) : TableDecoder.fromJson(prepared.full)));
   const sameText = (ids: ArrayLike<number>, expected: string) => table()?.sameText(ids, expected) ?? false;
+  const sha256 = Buffer.from(await hashing).toString('hex');
   return { files, backend, spec: prepared, config, sha256, fallbackReason, decodeBatch: makeDecoder(backend, table), sameText };
 }
 

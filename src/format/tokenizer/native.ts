@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import type { Backend, Encoding, Variant } from './backend.js';
 import { TokenizerLoadError } from './errors.js';
+import { tokenizerText } from './lazy-json.js';
 import { ArrayLocator, type Locator } from './locator.js';
 import { codePointToUtf16 } from './utf16.js';
 import { type PreparedSpec, noPrefixVariant, plainVariant, type TokenizerJson } from './spec.js';
@@ -23,7 +24,7 @@ interface RsTokenizer {
   tokenToId(token: string): number | null;
 }
 interface RsModule {
-  Tokenizer: { fromString(s: string): RsTokenizer };
+  Tokenizer: { fromString(s: string): RsTokenizer; fromFile(path: string): RsTokenizer };
 }
 
 let cached: RsModule | null | undefined;
@@ -48,13 +49,17 @@ export class NativeBackend implements Backend {
   readonly kind = 'native' as const;
   private readonly tokenizers = new Map<Variant, RsTokenizer>();
 
-  /** `fullText`: tokenizer.json as read, when `spec.full` is that file unchanged (no token added): it is built from those bytes, without serializing the parsed copy again. */
+  /**
+   * `asRead`: tokenizer.json itself, when `spec.full` is that file unchanged (no token added): its
+   * path (valid UTF-8: the library reads it, with no 11 MB string decoded in JS and copied back to
+   * Rust) or its text.
+   */
   constructor(
     private readonly mod: RsModule,
     private readonly spec: PreparedSpec,
-    fullText?: string,
+    asRead?: { file: string } | { text: string },
   ) {
-    this.tokenizers.set('full', this.build(spec.full, fullText));
+    this.tokenizers.set('full', this.build(spec.full, asRead));
   }
 
   /**
@@ -62,8 +67,9 @@ export class NativeBackend implements Backend {
    * a tokenizer.json whose added ids have gaps would be encoded with other ids than the JS backend
    * and transformers' config give. Refuse it here (the loader then falls back to the JS backend).
    */
-  private build(j: TokenizerJson, text?: string): RsTokenizer {
-    const t = this.mod.Tokenizer.fromString(text ?? JSON.stringify(j));
+  private build(j: TokenizerJson, asRead?: { file: string } | { text: string }): RsTokenizer {
+    const T = this.mod.Tokenizer;
+    const t = asRead && 'file' in asRead ? T.fromFile(asRead.file) : T.fromString(asRead?.text ?? tokenizerText(j) ?? JSON.stringify(j));
     for (const a of j.added_tokens ?? []) {
       const got = t.tokenToId(a.content);
       if (got !== a.id) {

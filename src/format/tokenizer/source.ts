@@ -74,13 +74,14 @@ function fromLocal(spec: string, path: string): TokenizerFiles {
 }
 
 export interface TokenizerTexts {
-  tokenizerJson: string;
+  /** tokenizer.json's bytes: decoded to text only where needed (the Rust backend reads the file itself). */
+  tokenizerBytes: Buffer;
   config: Record<string, unknown>;
 }
 
 /** Reads the files; special_tokens_map.json fills what tokenizer_config.json lacks. */
 export async function readTokenizerFiles(f: TokenizerFiles): Promise<TokenizerTexts> {
-  const tokenizerJson = await readFile(f.tokenizer, 'utf8');
+  const tokenizerBytes = await readFile(f.tokenizer);
   const read = async (p?: string): Promise<Record<string, unknown>> => {
     if (!p) return {};
     try {
@@ -92,5 +93,5 @@ export async function readTokenizerFiles(f: TokenizerFiles): Promise<TokenizerTe
   const config = await read(f.config);
   const map = await read(f.specialTokensMap);
   for (const [k, v] of Object.entries(map)) if (!(k in config)) config[k] = v;
-  return { tokenizerJson, config };
+  return { tokenizerBytes, config };
 }

@@ -10,6 +10,7 @@
  * byte-for-byte the same tokenizer definition.
  */
 import { TokenizerLoadError } from './errors.js';
+import { scannedMaxId } from './lazy-json.js';
 
 export interface AddedTokenJson {
   id: number;
@@ -72,6 +73,9 @@ export function parseTokenizerJson(text: string, where: string): TokenizerJson {
 
 /** Largest id in the model vocabulary (BPE/WordPiece/WordLevel: object; Unigram: list). */
 function maxModelId(model: TokenizerJson['model']): number {
+  // A vocabulary left unparsed (lazy-json.ts) is read from its bytes, not parsed for this.
+  const scanned = scannedMaxId(model);
+  if (scanned !== undefined) return scanned;
   const v = model.vocab;
   if (!v) return -1;
   if (Array.isArray(v)) return v.length - 1;

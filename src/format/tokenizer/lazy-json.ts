@@ -1,0 +1,224 @@
+/**
+ * tokenizer.json read for the Rust backend without parsing the model's vocabulary and merges in
+ * JS. The binding builds its own tokenizer from the file; JS needs only the small sections (added
+ * tokens, normalizer, pre-tokenizer, decoder) and the largest model id. On Qwen3's 11 MB file a
+ * full JSON.parse cost 0.25-0.35 s of the main thread before the first encode; a byte scan for the
+ * sections' bounds costs a tenth of that. `model.vocab` and `model.merges` become getters that
+ * parse their slice on first read, so code that needs them (the JS backend, the plain variants'
+ * vocabulary lookups, inspect, the OpenChat family check) sees what JSON.parse would give.
+ */
+import type { TokenizerJson } from './spec.js';
+
+/** Raised inside the scan for anything it does not follow: the caller then parses the whole text. */
+const NOT_SCANNED = Symbol('not scanned');
+
+interface Source {
+  bytes: Buffer;
+  /** The model value's bounds in `bytes`. */
+  model: [number, number];
+  vocab?: [number, number];
+  /** A lazy section was assigned: its bytes no longer stand for the object. */
+  touched: boolean;
+}
+
+/** Scanned model objects → where they came from (looked up by tokenizerText and scannedMaxId). */
+const sources = new WeakMap<object, Source>();
+
+const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+function skipWs(b: Buffer, i: number): number {
+  while (i < b.length && isWs(b[i]!)) i++;
+  return i;
+}
+
+/** `b[i]` is a quote: the index after the closing one. */
+function stringEnd(b: Buffer, i: number): number {
+  const n = b.length;
+  for (i++; i < n; ) {
+    const c = b[i]!;
+    if (c === 0x22) return i + 1;
+    i += c === 0x5c ? 2 : 1;
+  }
+  throw NOT_SCANNED;
+}
+
+/** The index after the JSON value starting at `i` (brackets matched outside strings; not validated). */
+function valueEnd(b: Buffer, i: number): number {
+  const n = b.length;
+  let c = b[i];
+  if (c === 0x22) return stringEnd(b, i);
+  if (c !== 0x7b && c !== 0x5b) {
+    while (i < n && (c = b[i]!) !== 0x2c && c !== 0x7d && c !== 0x5d && !isWs(c)) i++;
+    return i;
+  }
+  let depth = 0;
+  while (i < n) {
+    c = b[i]!;
+    if (c === 0x22) {
+      i = stringEnd(b, i);
+      continue;
+    }
+    if (c === 0x7b || c === 0x5b) depth++;
+    else if ((c === 0x7d || c === 0x5d) && --depth === 0) return i + 1;
+    i++;
+  }
+  throw NOT_SCANNED;
+}
+
+interface Member {
+  key: string;
+  start: number;
+  end: number;
+  /** The members of the value, when it is the object named by `nested`. */
+  members?: Member[];
+}
+
+/** The members of the object at `i` (`{`), and the index after it. */
+function members(b: Buffer, i: number, nested?: string): { list: Member[]; end: number } {
+  const list: Member[] = [];
+  i = skipWs(b, i + 1);
+  if (b[i] === 0x7d) return { list, end: i + 1 };
+  for (;;) {
+    if (b[i] !== 0x22) throw NOT_SCANNED;
+    const ke = stringEnd(b, i);
+    const key = JSON.parse(b.toString('utf8', i, ke)) as string;
+    i = skipWs(b, ke);
+    if (b[i] !== 0x3a) throw NOT_SCANNED;
+    const start = skipWs(b, i + 1);
+    let m: Member;
+    if (key === nested && b[start] === 0x7b) {
+      const inner = members(b, start);
+      m = { key, start, end: inner.end, members: inner.list };
+    } else m = { key, start, end: valueEnd(b, start) };
+    list.push(m);
+    i = skipWs(b, m.end);
+    if (b[i] === 0x2c) i = skipWs(b, i + 1);
+    else if (b[i] === 0x7d) return { list, end: i + 1 };
+    else throw NOT_SCANNED;
+  }
+}
+
+/** defineProperty, not assignment: a `__proto__` key stays an own property, as JSON.parse keeps it. */
+function put(o: object, key: string, value: unknown): void {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * tokenizer.json with `model.vocab` and `model.merges` parsed on first read; undefined when the
+ * bytes are not an object with an object `model` the scan follows (the caller parses it all then).
+ * Every other value is parsed here, so a syntax error there still surfaces at load; one in the
+ * vocabulary or merges calls `invalid` when they are read (the caller reports it as for the file).
+ */
+export function scanTokenizerJson(bytes: Buffer, invalid: () => void): TokenizerJson | undefined {
+  try {
+    const start = skipWs(bytes, 0);
+    if (bytes[start] !== 0x7b) return undefined;
+    const top = members(bytes, start, 'model');
+    if (skipWs(bytes, top.end) !== bytes.length) return undefined;
+    const out: Record<string, unknown> = {};
+    let found = false;
+    for (const m of top.list) {
+      if (!m.members) {
+        put(out, m.key, JSON.parse(bytes.toString('utf8', m.start, m.end)));
+        continue;
+      }
+      found = true;
+      const model: Record<string, unknown> = {};
+      const src: Source = { bytes, model: [m.start, m.end], touched: false };
+      for (const f of m.members) {
+        if (f.key !== 'vocab' && f.key !== 'merges') {
+          put(model, f.key, JSON.parse(bytes.toString('utf8', f.start, f.end)));
+          continue;
+        }
+        if (f.key === 'vocab') src.vocab = [f.start, f.end];
+        let value: unknown;
+        let read = false;
+        Object.defineProperty(model, f.key, {
+          enumerable: true,
+          configurable: true,
+          get() {
+            if (!read) {
+              try {
+                value = JSON.parse(bytes.toString('utf8', f.start, f.end));
+              } catch (e) {
+                invalid();
+                throw e;
+              }
+              read = true;
+            }
+            return value;
+          },
+          set(v: unknown) {
+            value = v;
+            read = true;
+            src.touched = true;
+          },
+        });
+      }
+      put(out, m.key, model);
+      sources.set(model, src);
+    }
+    // A later non-object "model" would replace the scanned one (JSON.parse keeps the last value).
+    return found && sources.has(out.model as object) ? (out as TokenizerJson) : undefined;
+  } catch (e) {
+    if (e === NOT_SCANNED || e instanceof SyntaxError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * The largest id of a scanned object vocabulary, read from its bytes (values are plain integers
+ * in every tokenizer.json); undefined when the model was not scanned, its vocabulary was replaced,
+ * or a value is anything else (the caller then reads `model.vocab`).
+ */
+export function scannedMaxId(model: object): number | undefined {
+  const src = sources.get(model);
+  if (!src?.vocab || src.touched) return undefined;
+  const b = src.bytes;
+  let [i] = src.vocab;
+  if (b[i] !== 0x7b) return undefined;
+  let max = -1;
+  try {
+    i = skipWs(b, i + 1);
+    if (b[i] === 0x7d) return max;
+    for (;;) {
+      if (b[i] !== 0x22) return undefined;
+      i = skipWs(b, stringEnd(b, i));
+      if (b[i] !== 0x3a) return undefined;
+      i = skipWs(b, i + 1);
+      const neg = b[i] === 0x2d;
+      if (neg) i++;
+      let v = 0;
+      const d0 = i;
+      for (let c = b[i]!; c >= 0x30 && c <= 0x39; c = b[++i]!) v = v * 10 + (c - 0x30);
+      if (i === d0 || i - d0 > 15 || (b[d0] === 0x30 && i - d0 > 1)) return undefined;
+      if (neg) v = -v;
+      if (v > max) max = v;
+      i = skipWs(b, i);
+      if (b[i] === 0x2c) i = skipWs(b, i + 1);
+      else if (b[i] === 0x7d) return max;
+      else return undefined;
+    }
+  } catch (e) {
+    if (e === NOT_SCANNED) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * JSON text of `j`, whose model was scanned and is unchanged: its small sections serialized, the
+ * model copied from the file's bytes (no JSON.stringify of the whole vocabulary and merges, ~0.4 s
+ * on Qwen3). Undefined otherwise (the caller stringifies `j`).
+ */
+export function tokenizerText(j: TokenizerJson): string | undefined {
+  const src = sources.get(j.model);
+  if (!src || src.touched) return undefined;
+  const parts: (string | Buffer)[] = [];
+  for (const k of Object.keys(j)) {
+    const v = k === 'model' ? src.bytes.subarray(src.model[0], src.model[1]) : JSON.stringify(j[k]);
+    if (v === undefined) continue; // JSON.stringify leaves out undefined values too
+    parts.push(`${parts.length ? ',' : '{'}${JSON.stringify(k)}:`, v);
+  }
+  parts.push(parts.length ? '}' : '{}');
+  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))).toString('utf8');
+}
