@@ -29,16 +29,12 @@
  * million 9-character ids, where an array of strings took ~40 MB. Turn it off and the detail
  * names the ordinal of the first occurrence instead.
  */
-import xxhash from 'xxhash-wasm';
+import { xx } from '../core/xxhash.js';
 import { precomputedHash } from '../core/precomputed.js';
 import type { Conversation, RejectMarker } from '../core/types.js';
 import { isReject, reject } from '../core/types.js';
 import type { Stage } from '../core/stage.js';
 import { HashTable64 } from './hash-table.js';
-
-// Top-level await: the WASM module is instantiated once at import, so `conversationHash` is
-// synchronous everywhere (main thread and workers) and no stage needs an async init.
-const xx = await xxhash();
 
 export interface ExactDedupOptions {
   /** Keep the ids of first occurrences to name them in the reject detail (default true). */

@@ -15,10 +15,7 @@
  * words all occur in some benchmark prompt (others cannot match), and only n-grams present in
  * the index are remembered.
  */
-import xxhash from 'xxhash-wasm';
-
-// Top-level await: instantiated once at import, so matching stays synchronous.
-const xx = await xxhash();
+import { xx } from '../core/xxhash.js';
 
 // One pass splits letters and digits into runs of CJK script (segmented below) and runs of
 // anything else. The v flag (set operations) is in Node 20's V8; RegExp() keeps tsc's target check out.

@@ -6,12 +6,10 @@
  * position (`file:line`), as the normalizer makes them, and take part too.
  * Memory: two 32-bit hashes per id in a compact table, not the ids.
  */
-import xxhash from 'xxhash-wasm';
+import { xx } from '../core/xxhash.js';
 import { basename } from 'node:path';
 import { HashTable64 } from '../dedup/hash-table.js';
 import type { SourcePos } from '../core/types.js';
-
-const xx = await xxhash();
 
 /** The id the normalizer gives a record without a usable `id` field. */
 export function positionalId(source: SourcePos): string {

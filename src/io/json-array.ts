@@ -7,7 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import { TruncatedInput } from './bytes.js';
 import { headText } from './jsonl.js';
-import { BACKSLASH, COMMA, DEFAULT_READ_LIMITS, LBRACE, LBRACK, QUOTE, RBRACE, RBRACK } from './limits.js';
+import { BACKSLASH, COMMA, DEFAULT_READ_LIMITS, isJsonSpace, LBRACE, LBRACK, QUOTE, RBRACE, RBRACK } from './limits.js';
 
 export type ArrayEvent =
   | { kind: 'element'; index: number; text: string /** Byte offset in the (decompressed) stream. */; offset: number; invalidUtf8?: true }
@@ -18,10 +18,6 @@ export type ArrayEvent =
   | { kind: 'truncated'; index: number; text: string; detail: string }
   /** Not an array at all, or bytes after the closing bracket. */
   | { kind: 'error'; index: number; detail: string; text?: string };
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
 
 export interface SplitArrayOptions {
   maxElementBytes?: number;
@@ -120,7 +116,7 @@ export async function* splitJsonArray(chunks: AsyncIterable<Buffer>, o: SplitArr
           }
           const c = buf[i]!;
           if (scalar) {
-            if (c === COMMA || c === RBRACK || isSpace(c)) {
+            if (c === COMMA || c === RBRACK || isJsonSpace(c)) {
               yield finish(buf, start, i);
               scalar = false;
               phase = 1;
@@ -148,7 +144,7 @@ export async function* splitJsonArray(chunks: AsyncIterable<Buffer>, o: SplitArr
           continue;
         }
         const c = buf[i]!;
-        if (isSpace(c)) {
+        if (isJsonSpace(c)) {
           i++;
           continue;
         }

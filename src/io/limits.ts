@@ -56,6 +56,11 @@ export const QUOTE = 0x22,
   COMMA = 0x2c,
   COLON = 0x3a;
 
+/** JSON's insignificant whitespace (space, LF, CR, tab), as a byte or char code. */
+export function isJsonSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
 /**
  * One pass over a record's JSON text, without recursion and without parsing it: its nesting
  * depth and its top-level id. Invalid JSON is not detected here (JSON.parse does that later);

@@ -50,7 +50,7 @@ const HTML_WS = /^[\t\n\f\r ]*$/;
 const HTMLPARSER2_VOID = words('area base basefont br col command embed frame hr image img input keygen link meta param source track wbr');
 
 class TreeBuilder {
-  root = new HElement('#fragment');
+  root!: HElement;
   stack: HElement[] = [];
   attrs: Attr[] = [];
   failed = false;
@@ -63,8 +63,9 @@ class TreeBuilder {
   lastEnd = -1;
   parser!: Parser;
 
-  reset(): void {
-    this.root = new HElement('#fragment');
+  reset(tag: string): void {
+    // The context element itself is the root: HTML5's fragment algorithm in its in-body context.
+    this.root = new HElement(tag, HTML_NS);
     this.stack = [this.root];
     this.failed = false;
     this.ending = false;
@@ -218,7 +219,7 @@ export function parseSimple(tag: string, html: string): HElement | null {
   const input = html.includes('\r') ? html.replace(/\r\n?/g, '\n') : html; // HTML5 newline normalisation
   builder ??= new TreeBuilder();
   const b = builder;
-  b.reset();
+  b.reset(tag);
   // A fresh parser each time: htmlparser2's reset() leaves the tokenizer's raw-text state behind.
   b.parser = new Parser(b, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
   b.parser.write(input);
@@ -230,7 +231,5 @@ export function parseSimple(tag: string, html: string): HElement | null {
   let sourceEndTags = 0;
   while (END_TAG.exec(input)) sourceEndTags++;
   if (b.failed || sourceEndTags !== b.endTags || b.lastEnd < input.length - 1) return null;
-  const root = new HElement(tag, HTML_NS);
-  while (b.root.firstChild) root.appendChild(b.root.firstChild);
-  return root;
+  return b.root;
 }

@@ -7,6 +7,7 @@
  * parse their slice on first read, so code that needs them (the JS backend, the plain variants'
  * vocabulary lookups, inspect, the OpenChat family check) sees what JSON.parse would give.
  */
+import { BACKSLASH, COLON, COMMA, isJsonSpace, LBRACE, LBRACK, QUOTE, RBRACE, RBRACK } from '../../io/limits.js';
 import type { TokenizerJson } from './spec.js';
 
 /** Raised inside the scan for anything it does not follow: the caller then parses the whole text. */
@@ -24,10 +25,8 @@ interface Source {
 /** Scanned model objects → where they came from (looked up by tokenizerText and scannedMaxId). */
 const sources = new WeakMap<object, Source>();
 
-const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-
 function skipWs(b: Buffer, i: number): number {
-  while (i < b.length && isWs(b[i]!)) i++;
+  while (i < b.length && isJsonSpace(b[i]!)) i++;
   return i;
 }
 
@@ -36,8 +35,8 @@ function stringEnd(b: Buffer, i: number): number {
   const n = b.length;
   for (i++; i < n; ) {
     const c = b[i]!;
-    if (c === 0x22) return i + 1;
-    i += c === 0x5c ? 2 : 1;
+    if (c === QUOTE) return i + 1;
+    i += c === BACKSLASH ? 2 : 1;
   }
   throw NOT_SCANNED;
 }
@@ -46,20 +45,20 @@ function stringEnd(b: Buffer, i: number): number {
 function valueEnd(b: Buffer, i: number): number {
   const n = b.length;
   let c = b[i];
-  if (c === 0x22) return stringEnd(b, i);
-  if (c !== 0x7b && c !== 0x5b) {
-    while (i < n && (c = b[i]!) !== 0x2c && c !== 0x7d && c !== 0x5d && !isWs(c)) i++;
+  if (c === QUOTE) return stringEnd(b, i);
+  if (c !== LBRACE && c !== LBRACK) {
+    while (i < n && (c = b[i]!) !== COMMA && c !== RBRACE && c !== RBRACK && !isJsonSpace(c)) i++;
     return i;
   }
   let depth = 0;
   while (i < n) {
     c = b[i]!;
-    if (c === 0x22) {
+    if (c === QUOTE) {
       i = stringEnd(b, i);
       continue;
     }
-    if (c === 0x7b || c === 0x5b) depth++;
-    else if ((c === 0x7d || c === 0x5d) && --depth === 0) return i + 1;
+    if (c === LBRACE || c === LBRACK) depth++;
+    else if ((c === RBRACE || c === RBRACK) && --depth === 0) return i + 1;
     i++;
   }
   throw NOT_SCANNED;
@@ -77,23 +76,23 @@ interface Member {
 function members(b: Buffer, i: number, nested?: string): { list: Member[]; end: number } {
   const list: Member[] = [];
   i = skipWs(b, i + 1);
-  if (b[i] === 0x7d) return { list, end: i + 1 };
+  if (b[i] === RBRACE) return { list, end: i + 1 };
   for (;;) {
-    if (b[i] !== 0x22) throw NOT_SCANNED;
+    if (b[i] !== QUOTE) throw NOT_SCANNED;
     const ke = stringEnd(b, i);
     const key = JSON.parse(b.toString('utf8', i, ke)) as string;
     i = skipWs(b, ke);
-    if (b[i] !== 0x3a) throw NOT_SCANNED;
+    if (b[i] !== COLON) throw NOT_SCANNED;
     const start = skipWs(b, i + 1);
     let m: Member;
-    if (key === nested && b[start] === 0x7b) {
+    if (key === nested && b[start] === LBRACE) {
       const inner = members(b, start);
       m = { key, start, end: inner.end, members: inner.list };
     } else m = { key, start, end: valueEnd(b, start) };
     list.push(m);
     i = skipWs(b, m.end);
-    if (b[i] === 0x2c) i = skipWs(b, i + 1);
-    else if (b[i] === 0x7d) return { list, end: i + 1 };
+    if (b[i] === COMMA) i = skipWs(b, i + 1);
+    else if (b[i] === RBRACE) return { list, end: i + 1 };
     else throw NOT_SCANNED;
   }
 }
@@ -112,7 +111,7 @@ function put(o: object, key: string, value: unknown): void {
 export function scanTokenizerJson(bytes: Buffer, invalid: () => void): TokenizerJson | undefined {
   try {
     const start = skipWs(bytes, 0);
-    if (bytes[start] !== 0x7b) return undefined;
+    if (bytes[start] !== LBRACE) return undefined;
     const top = members(bytes, start, 'model');
     if (skipWs(bytes, top.end) !== bytes.length) return undefined;
     const out: Record<string, unknown> = {};
@@ -176,15 +175,15 @@ export function scannedMaxId(model: object): number | undefined {
   if (!src?.vocab || src.touched) return undefined;
   const b = src.bytes;
   let [i] = src.vocab;
-  if (b[i] !== 0x7b) return undefined;
+  if (b[i] !== LBRACE) return undefined;
   let max = -1;
   try {
     i = skipWs(b, i + 1);
-    if (b[i] === 0x7d) return max;
+    if (b[i] === RBRACE) return max;
     for (;;) {
-      if (b[i] !== 0x22) return undefined;
+      if (b[i] !== QUOTE) return undefined;
       i = skipWs(b, stringEnd(b, i));
-      if (b[i] !== 0x3a) return undefined;
+      if (b[i] !== COLON) return undefined;
       i = skipWs(b, i + 1);
       const neg = b[i] === 0x2d;
       if (neg) i++;
@@ -195,8 +194,8 @@ export function scannedMaxId(model: object): number | undefined {
       if (neg) v = -v;
       if (v > max) max = v;
       i = skipWs(b, i);
-      if (b[i] === 0x2c) i = skipWs(b, i + 1);
-      else if (b[i] === 0x7d) return max;
+      if (b[i] === COMMA) i = skipWs(b, i + 1);
+      else if (b[i] === RBRACE) return max;
       else return undefined;
     }
   } catch (e) {
