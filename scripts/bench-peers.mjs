@@ -8,7 +8,9 @@
 // - memory: sftforge clean of 1 GB with default workers (peak RSS, MB/s, time vs 100 MB).
 // - tokenize: `datasets.map` + `apply_chat_template(return_assistant_tokens_mask=True)`, num_proc 2
 //   (scripts/peers/hf_tokenize.py) and bare Rust `encodeBatch` of the same rendered texts
-//   (scripts/peers/bare-encode.mjs) against `sftforge tokenize --tokenizer qwen3 --template chatml`.
+//   (scripts/peers/bare-encode.mjs) against `sftforge tokenize --tokenizer qwen3 --template chatml`;
+//   bare twice: its defaults (rayon splits each batch, 2 in flight) and the stage's configuration
+//   (--serial: each batch alone on its libuv thread, 2 in flight).
 // - startup: `sftforge clean` of an empty file.
 // Nothing is downloaded: FastChat and markdownify come from .peers/ (scripts/peers/checkout.sh puts
 // them there from local clones) or FASTCHAT_DIR / MARKDOWNIFY_DIR; Python from .venv-py (the same
@@ -167,13 +169,18 @@ async function tokenize() {
     sftforge: () => measure(sf, ['tokenize', input, '-o', join(dir, 'sf-tok'), '--tokenizer', 'qwen3', '--template', 'chatml', '--max-len', '131072', '--quiet']),
     datasets: () => measure(a.python, [join(root, 'scripts', 'peers', 'hf_tokenize.py'), '--in-file', input, '--tokenizer-dir', tokDir, '--out-dir', join(dir, 'hf-tok'), '--num-proc', '2']),
     bare: () => measure(process.execPath, [join(root, 'scripts', 'peers', 'bare-encode.mjs'), '--root', sfRoot, '--input', input, '--tokenizer', 'qwen3', '--template', 'chatml']),
+    // The stage's own configuration with the Rust backend: each batch serial on its libuv thread, 2 in flight.
+    bareStage: () =>
+      measure(process.execPath, [join(root, 'scripts', 'peers', 'bare-encode.mjs'), '--root', sfRoot, '--input', input, '--tokenizer', 'qwen3', '--template', 'chatml', '--serial', '--inflight', '2']),
   });
   const last = (x) => JSON.parse(x.stderr.trim().split('\n').pop());
   const sfTokens = JSON.parse(readFileSync(join(dir, 'sf-tok', 'sftforge.json'), 'utf8')).report.counters;
   const hf = last(r.datasets[0]);
   const bare = r.bare.map(last);
+  const bareStage = r.bareStage.map(last);
   const vsHf = r.sftforge.map((x, i) => r.datasets[i].wall / x.wall);
   const vsBare = r.sftforge.map((x, i) => bare[i].encode_s / x.wall);
+  const vsBareStage = r.sftforge.map((x, i) => bareStage[i].encode_s / x.wall);
   row({
     work: `tokenize ${f(size_mb, 0)} MB (qwen3, chatml, assistant masks)`,
     input_mb: +f(size_mb, 1),
@@ -182,13 +189,18 @@ async function tokenize() {
     datasets_tok_s: summary(r.datasets, (x) => hf.tokens / x.wall),
     bare_encode_tok_s: summary(bare, (x) => x.tokens / x.encode_s),
     bare_process_wall_s: summary(r.bare, (x) => x.wall),
+    bare_config: `TOKENIZERS_PARALLELISM=${bare[0].parallelism}, ${bare[0].inflight} in flight`,
+    bare_stage_config_encode_tok_s: summary(bareStage, (x) => x.tokens / x.encode_s),
+    bare_stage_config: `TOKENIZERS_PARALLELISM=${bareStage[0].parallelism}, ${bareStage[0].inflight} in flight`,
     ratio_vs_datasets: { median: median(vsHf), min: range(vsHf)[0], max: range(vsHf)[1] },
     ratio_vs_bare_encode: { median: median(vsBare), min: range(vsBare)[0], max: range(vsBare)[1] },
+    ratio_vs_bare_stage_config: { median: median(vsBareStage), min: range(vsBareStage)[0], max: range(vsBareStage)[1] },
     sftforge_cpu_s: summary(r.sftforge, (x) => x.cpu),
     datasets_cpu_s: summary(r.datasets, (x) => x.cpu),
     sftforge_rss_mib: summary(r.sftforge, (x) => x.treeRssMiB),
     datasets_rss_mib: summary(r.datasets, (x) => x.treeRssMiB),
     bare_rss_mib: summary(r.bare, (x) => x.treeRssMiB),
+    bare_stage_config_rss_mib: summary(r.bareStage, (x) => x.treeRssMiB),
     load: `${load0} → ${loadavg()}`,
   });
 }
@@ -223,6 +235,9 @@ function printTable(rows) {
       );
       console.log(
         `| ${r.work} vs bare encodeBatch (encode time only) | ${rng(r.sftforge_tok_s, 0)} tok/s | ${rng(r.bare_encode_tok_s, 0)} tok/s | ${rng(r.ratio_vs_bare_encode)} | ${f(r.sftforge_rss_mib.median, 0)} / ${f(r.bare_rss_mib.median, 0)} | | |`,
+      );
+      console.log(
+        `| ${r.work} vs bare encodeBatch, the stage's configuration (${r.bare_stage_config}; encode time only) | ${rng(r.sftforge_tok_s, 0)} tok/s | ${rng(r.bare_stage_config_encode_tok_s, 0)} tok/s | ${rng(r.ratio_vs_bare_stage_config)} | ${f(r.sftforge_rss_mib.median, 0)} / ${f(r.bare_stage_config_rss_mib.median, 0)} | | |`,
       );
     } else if (r.sftforge_mb_s)
       console.log(`| ${r.work} | ${rng(r.sftforge_mb_s)} MB/s | – | – | ${f(r.sftforge_rss_mib.median, 0)} (max ${f(r.sftforge_rss_mib.max, 0)}) | ${f(r.sftforge_cpu_s.median, 1)} | ${r.load} |`);

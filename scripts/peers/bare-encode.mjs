@@ -3,8 +3,12 @@
 // renders every conversation of a ShareGPT JSONL file with sftforge's template (not timed), then
 // times only the Rust `tokenizers` binding's `encodeBatch` (no special tokens added: the template
 // writes them) over the rendered texts in batches of --batch, with the binding's own thread pool
-// (RAYON_NUM_THREADS, default one thread per core), --inflight batches at once as the stage does. Prints one JSON line on stderr.
-// usage: node bare-encode.mjs --root SFTFORGE_ROOT --input IN.jsonl [--tokenizer qwen3] [--template chatml] [--batch 128] [--inflight 2]
+// (RAYON_NUM_THREADS, default one thread per core), --inflight batches at once as the stage does.
+// --serial turns the library's within-batch split off (TOKENIZERS_PARALLELISM=false, set here
+// unless already set), so each batch runs alone on its libuv thread: the tokenize stage's own
+// configuration with the Rust backend (src/format/stages/tokenize.ts: serial, 2 in flight).
+// Prints one JSON line on stderr.
+// usage: node bare-encode.mjs --root SFTFORGE_ROOT --input IN.jsonl [--tokenizer qwen3] [--template chatml] [--batch 128] [--inflight 2] [--serial]
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -19,8 +23,10 @@ const { values: a } = parseArgs({
     template: { type: 'string', default: 'chatml' },
     batch: { type: 'string', default: '128' },
     inflight: { type: 'string', default: '2' },
+    serial: { type: 'boolean', default: false },
   },
 });
+if (a.serial) process.env.TOKENIZERS_PARALLELISM ??= 'false';
 const t0 = performance.now();
 const dist = (p) => pathToFileURL(join(a.root, 'dist', p)).href;
 const { buildFormatter } = await import(dist('format/setup.js'));
@@ -50,4 +56,5 @@ for (let i = 0; i < texts.length; i += batch) {
 }
 while (queue.length) await drain();
 const t2 = performance.now();
-console.error(JSON.stringify({ texts: texts.length, tokens, encode_s: +((t2 - t1) / 1000).toFixed(3), setup_s: +((t1 - t0) / 1000).toFixed(3) }));
+const parallelism = process.env.TOKENIZERS_PARALLELISM ?? '(unset)';
+console.error(JSON.stringify({ texts: texts.length, tokens, encode_s: +((t2 - t1) / 1000).toFixed(3), setup_s: +((t1 - t0) / 1000).toFixed(3), inflight: Number(a.inflight), parallelism }));

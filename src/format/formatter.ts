@@ -175,7 +175,7 @@ export class Formatter {
       out.push(a);
       const runs = checkRuns(w.rendered, e.ids, e.loc, m, this.scanner);
       if ('failure' in runs) a.failure = runs.failure;
-      else {
+      else if (!this.template.promptIsPrefix || w.tools) {
         const p = checkPromptPrefix(w.tools ? this.toolPrompt(w.tools) : (this.promptText ??= promptRenderer(this.template, w.turns)), w.turns, w.rendered);
         a.failure = p.failure;
         if (p.gaps) count('replies_after_untrained_template_text', p.gaps);

@@ -145,6 +145,8 @@ export const FASTCHAT_DEFS: Record<string, FastChatDef> = {
 
 class FastChatTemplate implements ChatTemplate {
   readonly name: string;
+  // A RenderBuilder pass: messages in order, the generation slot a prefix of the reply's header.
+  readonly promptIsPrefix = true;
   readonly specialTokens: readonly string[];
   private readonly bos: string;
   private readonly eos: string;

@@ -54,6 +54,14 @@ export interface ChatTemplate {
    * which may start before the reply (SmolLM3's include the `<|im_start|>assistant\n` header).
    */
   readonly generationBlocks?: boolean;
+  /**
+   * (Extension, optional.) Rendering is one left-to-right pass in which a message never depends on
+   * the ones after it and the generation prompt is the start of the next assistant header (plus
+   * at most trailing whitespace): the prompt of every reply is then a prefix of the conversation
+   * ending at or before the reply, so the formatter skips that check (re-rendering every prefix).
+   * test/format/prompt-prefix.test.ts runs the check on the templates that claim this.
+   */
+  readonly promptIsPrefix?: boolean;
 }
 
 /** One entry of a tokenizer_config.json `chat_template` given as a list (`default`, `tool_use`, ...). */
