@@ -81,6 +81,8 @@ export async function runBuilt(p: BuiltPipeline, o: RunOptions = {}): Promise<Ru
     workDir,
     outputs,
     workers: o.workers ?? availableParallelism(),
+    workersGiven: o.workers !== undefined,
+    inputBytes: () => (totalBytes > 0 ? totalBytes : undefined),
     quiet: o.quiet ?? false,
     log: (line: string) => {
       if (!o.quiet) process.stderr.write(`${node.def.name}: ${line}\n`);

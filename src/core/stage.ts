@@ -32,6 +32,10 @@ export interface StageContext {
   readonly outputs: OutputSet;
   /** Worker threads a CPU-heavy stage may use. */
   readonly workers: number;
+  /** Whether the user chose `workers` (else it is the number of cores, and a stage may use fewer). */
+  readonly workersGiven?: boolean;
+  /** The input's size in bytes as its sources stated it; undefined when unknown (stdin, not stated yet). */
+  inputBytes?(): number | undefined;
   readonly quiet: boolean;
   /** A line for the user on stderr (suppressed by quiet). */
   log(line: string): void;

@@ -39,6 +39,16 @@ export interface PoolOptions<T = any, R = any> {
    * several times the slowest batch.
    */
   taskTimeoutMs?: number;
+  /**
+   * The main thread is one of the `workers`: it starts `workers - 1` threads and cleans a batch
+   * itself whenever each thread already has `queuePerThread` batches waiting, so it never idles
+   * while they work, and on a small input one thread's start-up and JIT warm-up are saved. A
+   * batch run here has the isolation of `workers: 1` (a throw costs its record; out-of-memory
+   * does not), so use it only where the limits keep a record from exhausting memory.
+   */
+  mainTakesPart?: boolean;
+  /** Batches queued per thread before the main thread takes one (mainTakesPart; default 3). */
+  queuePerThread?: number;
 }
 
 export { describeCrash } from '../core/errors.js';
@@ -57,52 +67,82 @@ export async function* orderedMap<T, R>(input: AsyncIterable<T>, opts: PoolOptio
   const maxBytes = opts.batchBytes ?? 1 << 20;
   const batches = batchesOf(input, maxItems, maxBytes, sizeOf);
   const onCrash = opts.onCrash;
-  if (opts.workers <= 1) {
-    const one = (b: T[]): R[] => {
-      try {
-        return local(b, opts.shared);
-      } catch (e) {
-        if (!onCrash) throw e;
-        return b.length === 1 ? onCrash(b[0]!, asError(e)) : b.flatMap((x) => one([x]));
-      }
-    };
+  const one = (b: T[]): R[] => {
+    try {
+      return local(b, opts.shared);
+    } catch (e) {
+      if (!onCrash) throw e;
+      return b.length === 1 ? onCrash(b[0]!, asError(e)) : b.flatMap((x) => one([x]));
+    }
+  };
+  const threads = opts.workers <= 1 ? 0 : opts.mainTakesPart ? opts.workers - 1 : opts.workers;
+  if (threads < 1) {
     for await (const b of batches) yield* one(b);
     return;
   }
-  // The pool starts with the first batch: an empty input starts no thread and loads no piscina.
   const it = batches[Symbol.asyncIterator]();
-  const first = await it.next();
+  let first = await it.next();
   if (first.done) return;
+  const window: Promise<R[]>[] = [];
+  if (opts.mainTakesPart) {
+    // A one-batch input is done here: no thread is started for it.
+    const second = await it.next();
+    if (second.done) {
+      yield* one(first.value);
+      return;
+    }
+    window.push(Promise.resolve(one(first.value)));
+    first = second;
+  }
+  // The pool starts with the first batch it gets: an empty input starts no thread and loads no piscina.
   const { Piscina } = await import('piscina');
   // A worker's heap is capped so V8 collects instead of growing lazily: memory stays flat (the
   // cap is far above what one batch needs; see scripts/bench-clean.mjs for peak RSS).
-  const pool: PiscinaPool = new Piscina({
+  const options = (threadCount: number, tasksPerThread: number) => ({
     filename: isAbsolute(opts.module) ? opts.module : workerFile(opts.module),
     name: opts.name,
-    minThreads: opts.workers,
-    maxThreads: opts.workers,
+    minThreads: threadCount,
+    maxThreads: threadCount,
+    concurrentTasksPerWorker: tasksPerThread,
     resourceLimits: { maxOldGenerationSizeMb: opts.workerHeapMb ?? 128, maxYoungGenerationSizeMb: 16 },
   });
-  const task = (b: T[]): Promise<R[]> =>
-    pool.run({ batch: b, shared: opts.shared }, { name: opts.name, ...(opts.taskTimeoutMs !== undefined && { signal: AbortSignal.timeout(opts.taskTimeoutMs) }) }) as Promise<R[]>;
+  // With mainTakesPart, tasks queue in the thread itself, not in piscina's queue: while the main
+  // thread cleans a batch it does not hand out the next task, and the thread would wait for it.
+  const tasksPerThread = opts.mainTakesPart ? (opts.queuePerThread ?? 3) + 1 : 1;
+  const pool: PiscinaPool = new Piscina(options(threads, tasksPerThread));
+  // A thread that dies fails every task queued in it. An item run alone to find the guilty one
+  // must not share its thread, or a guilty neighbour would condemn it: those runs get one thread
+  // with one task at a time (made when first needed).
+  let alone: PiscinaPool | undefined = tasksPerThread === 1 ? pool : undefined;
+  const task = (b: T[], isolated = false): Promise<R[]> => {
+    const p = isolated ? (alone ??= new Piscina(options(1, 1))) : pool;
+    return p.run({ batch: b, shared: opts.shared }, { name: opts.name, ...(opts.taskTimeoutMs !== undefined && { signal: AbortSignal.timeout(opts.taskTimeoutMs) }) }) as Promise<R[]>;
+  };
   // Piscina replaces a dead worker; the items of a failed batch run alone so only the guilty one is lost.
-  const run = (b: T[]): Promise<R[]> =>
-    task(b).catch(async (e: unknown) => {
+  const run = (b: T[], isolated = false): Promise<R[]> =>
+    task(b, isolated).catch(async (e: unknown) => {
       if (!onCrash) throw e;
-      if (b.length === 1) return onCrash(b[0]!, asError(e));
+      if (isolated || (b.length === 1 && tasksPerThread === 1)) return onCrash(b[0]!, asError(e));
       // One at a time: each item's time limit then counts only its own run (plus the batches
       // queued ahead of it), never its batch-mates'.
       const parts: R[][] = [];
-      for (const x of b) parts.push(await run([x]));
+      for (const x of b) parts.push(await run([x], true));
       return parts.flat();
     });
-  const window: Promise<R[]>[] = [];
   const limit = Math.max(1, opts.inFlight ?? opts.workers * 2);
+  const queueMax = threads * (opts.queuePerThread ?? 3);
+  let queued = 0;
   try {
     for (let r: IteratorResult<T[]> = first; !r.done; r = await it.next()) {
-      const p = run(r.value);
-      p.catch(() => undefined); // awaited in order below; this keeps a later failure from being unhandled meanwhile
-      window.push(p);
+      // The threads' finished tasks are messages: let them in before deciding the queues are full.
+      if (opts.mainTakesPart && queued >= queueMax && (await new Promise(setImmediate), queued >= queueMax)) {
+        window.push(Promise.resolve(one(r.value)));
+      } else {
+        queued++;
+        const p = run(r.value).finally(() => queued--);
+        p.catch(() => undefined); // awaited in order below; this keeps a later failure from being unhandled meanwhile
+        window.push(p);
+      }
       if (window.length >= limit) yield* await window.shift()!;
     }
     while (window.length) yield* await window.shift()!;
@@ -110,6 +150,7 @@ export async function* orderedMap<T, R>(input: AsyncIterable<T>, opts: PoolOptio
     // Settle what is in flight before tearing down, so no rejection goes unhandled.
     await Promise.allSettled(window);
     await pool.destroy();
+    if (alone !== pool) await alone?.destroy();
     // Closes the input too when the consumer stopped early (what `for await` did on its own).
     await it.return?.(undefined);
   }

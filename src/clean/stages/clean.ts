@@ -37,15 +37,18 @@ export default defineStage({
     return {
       name: 'clean',
       async *run(input, ctx) {
-        const workers = o.workers ?? ctx.workers;
-        // The HTML converter loads only on the thread that converts: here with one worker, else in the workers.
-        const cleanBatch = workers <= 1 ? (await import('../clean-batch.js')).cleanBatch : undefined;
+        // The HTML converter loads with the first record: an empty input does not pay for it.
+        const records = input[Symbol.asyncIterator]();
+        const first = await records.next();
+        if (first.done) return;
+        const workers = o.workers ?? (ctx.workersGiven ? ctx.workers : threadsFor(ctx.inputBytes?.(), ctx.worldSize, ctx.workers));
+        const { cleanBatch } = await import('../clean-batch.js');
         const out = orderedMap<Item, CleanedItem>(
-          input,
-          // Small batches (~256 KB), 3 per worker in flight: a record lives on the main thread for
-          // less than one young-generation cycle, so it is not promoted and the heap stays small
-          // (1 MB batches, 2 per worker: peak RSS +45 MB at 100 MB of input), while each worker
-          // still has work queued when the main thread is briefly off the CPU.
+          prepend(first.value, records),
+          // Small batches (~256 KB), a few per thread in flight: a record lives on the main thread
+          // for less than one young-generation cycle, so it is not promoted and the heap stays
+          // small (1 MB batches: peak RSS +45 MB at 100 MB of input), while each thread still has
+          // work queued when the main thread is cleaning a batch of its own.
           {
             workers,
             module: 'clean/worker',
@@ -53,10 +56,13 @@ export default defineStage({
             shared,
             batchItems: 64,
             batchBytes: 256 << 10,
-            inFlight: 3 * workers,
+            inFlight: 4 + 4 * workers,
+            // The main thread reads, writes and cleans what the other threads leave: on two
+            // cores, one more thread would only contend with it (and warm up its own JIT).
+            mainTakesPart: true,
             onCrash: (item, err) => crashedClean(item as RawRecord, err),
           },
-          (batch, sh) => cleanBatch!(batch as RawRecord[], sh as CleanOptions),
+          (batch, sh) => cleanBatch(batch as RawRecord[], sh as CleanOptions),
           (r) => (isReject(r) ? 64 : ((r as RawRecord).text?.length ?? 1024)),
         );
         for await (const it of out) {
@@ -68,3 +74,23 @@ export default defineStage({
     };
   },
 });
+
+/**
+ * Below ONE_THREAD_BELOW bytes per rank, one thread: another thread's start-up and JIT warm-up
+ * (~0.8 s of CPU here) cost more than it saves (measured break-even: ~25 MB of ShareGPT HTML on
+ * 2 cores; docs/BENCHMARKS.md). An input of unknown size (stdin) gets every core.
+ */
+export const ONE_THREAD_BELOW = 24e6;
+
+export function threadsFor(inputBytes: number | undefined, ranks: number, cores: number): number {
+  return inputBytes !== undefined && inputBytes / ranks < ONE_THREAD_BELOW ? 1 : cores;
+}
+
+async function* prepend<T>(head: T, rest: AsyncIterator<T>): AsyncGenerator<T> {
+  try {
+    yield head;
+    for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
+  } finally {
+    await rest.return?.(undefined);
+  }
+}

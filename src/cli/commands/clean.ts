@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .option('--rejects <file>', 'quarantine JSONL (default OUTPUT.rejects.jsonl)')
     .option('--output-format <format>', 'sharegpt ({id, conversations}, default) or messages ({id, dataset, messages}: TRL, axolotl, open-instruct)');
   inputFormatFlags(cmd)
-    .option('--workers <n>', 'worker threads (default: number of cores)', positiveOption('--workers', 1024))
+    .option('--workers <n>', 'threads that clean, this one included (default: number of cores; one below 24 MB of input)', positiveOption('--workers', 1024))
     .option('--no-dedup', 'keep exact duplicates')
     .option('--near-dedup <threshold>', 'drop near duplicates above this Jaccard similarity (MinHash LSH), e.g. 0.8', floatOption)
     .option('--model <name>', 'keep records whose model field equals this, e.g. "Model: GPT-4"')
