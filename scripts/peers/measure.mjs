@@ -2,7 +2,7 @@
 // waited for, from /usr/bin/time), the largest single process's peak RSS (ru_maxrss), and the
 // peak of the summed RSS of the whole process tree, sampled from /proc every 50 ms (FastChat's
 // default mode is one process per core; the sum is what the machine has to hold).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,4 +85,19 @@ export const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 export const range = (xs) => [Math.min(...xs), Math.max(...xs)];
-export const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+export const loadavg = () => `${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (cores ${usableCores()})`;
+
+/**
+ * The cores two CPU-bound processes actually get at this moment: 2 × (time alone) / (time of the
+ * slower of two at once). On a shared host a vCPU can be there one minute and half-there the
+ * next, which load average does not show and which moves every "default vs default" ratio.
+ */
+export function usableCores() {
+  const spin = ['-e', 'const t=process.hrtime.bigint();let x=0;for(let i=0;i<2e8;i++)x+=i%7;console.log(Number(process.hrtime.bigint()-t)/1e6)'];
+  const alone = Math.min(...[0, 1].map(() => Number(execFileSync(process.execPath, spin, { encoding: 'utf8' }))));
+  const pair = execFileSync('sh', ['-c', `"${process.execPath}" -e '${spin[1]}' & "${process.execPath}" -e '${spin[1]}'; wait`], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map(Number);
+  return Math.min(2, (2 * alone) / Math.max(...pair)).toFixed(2);
+}
