@@ -25,7 +25,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { measure, median, range, loadavg } from './peers/measure.mjs';
+import { measure, median, range, loadAndCores as loadavg } from './peers/measure.mjs';
 import { cleanInput, tokenizeInput } from './peers/inputs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -85,7 +85,10 @@ export const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 export const range = (xs) => [Math.min(...xs), Math.max(...xs)];
-export const loadavg = () => `${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (cores ${usableCores()})`;
+export const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+/** Load average and usable cores, for a benchmark row (~1 s: call it between rows, not runs). */
+export const loadAndCores = () => `${loadavg()} (cores ${usableCores()})`;
 
 /**
  * The cores two CPU-bound processes actually get at this moment: 2 × (time alone) / (time of the

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { median } from './measure.mjs';
 
 const [n, ...cmds] = process.argv.slice(2);
 const want = Number(n);
@@ -31,10 +32,6 @@ function waitQuiet() {
     if ((b.idle - a.idle) / (b.total - a.total) > 0.9) return;
   }
 }
-const median = (xs) => {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length ? s[(s.length - 1) >> 1] : Number.NaN;
-};
 
 const runs = cmds.map(() => []);
 for (let attempt = 0; runs.some((r) => r.length < want) && attempt < want * cmds.length * 6; attempt++) {

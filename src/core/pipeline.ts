@@ -5,7 +5,7 @@
  * stage's schema, with the step's place (file:line when it came from a file) in each message.
  */
 import { ConfigError, UsageError } from './errors.js';
-import { buildEnv, loadStage, stageNames, type BuildEnv, type StageDef, type StageOutput } from './registry.js';
+import { buildEnv, loadStage, preloadStages, stageNames, type BuildEnv, type StageDef, type StageOutput } from './registry.js';
 import type { Stage } from './stage.js';
 
 export type StepSpec = ({ stage: string } & Record<string, unknown>) | { branch: StepSpec[] };
@@ -58,6 +58,8 @@ export async function buildPipeline(spec: PipelineSpec, o: BuildOptions = {}): P
   if (!spec || !Array.isArray(spec.steps) || spec.steps.length === 0) {
     throw new ConfigError(file, 'has no steps', 'a pipeline is {name, steps: [{stage: NAME, ...options}, ...]}');
   }
+  // Every step's stage file loads now, side by side; the loop below then awaits each in turn.
+  preloadStages(stageNamesIn(spec.steps));
   const build = async (steps: StepSpec[], path: (string | number)[], keyPrefix: string, upstream0: BuildEnv['upstream']): Promise<Node[]> => {
     const out: Node[] = [];
     const upstream = [...upstream0];
@@ -114,5 +116,16 @@ export function* walk(nodes: readonly Node[]): Generator<StageNode> {
   for (const n of nodes) {
     if (n.type === 'stage') yield n;
     else yield* walk(n.steps);
+  }
+}
+
+/** The stage names of steps and of their branches, at any depth (malformed steps are skipped: the build reports them). */
+function* stageNamesIn(steps: unknown): Generator<string> {
+  if (!Array.isArray(steps)) return;
+  for (const step of steps) {
+    if (typeof step !== 'object' || step === null) continue;
+    const { stage, branch } = step as { stage?: unknown; branch?: unknown };
+    if (typeof stage === 'string') yield stage;
+    yield* stageNamesIn(branch);
   }
 }

@@ -22,8 +22,8 @@ export interface Precomputed {
 interface Memo extends Precomputed {
   /** role, content, weight of each turn, in order. */
   turns: unknown[];
-  /** id, model, source file/line/index (what a line depends on besides the turns). */
-  head: unknown[];
+  /** The conversation as it was (its id, model and source are what a line depends on besides the turns). */
+  head: Head;
 }
 
 const memo = new WeakMap<object, Memo>();
@@ -52,13 +52,16 @@ export function precomputedHash(c: Conversation): bigint | undefined {
 export function precomputedLine(c: Conversation): Uint8Array | undefined {
   const m = memo.get(c);
   if (m?.line === undefined || !sameTurns(c, m) || !lineCacheable(c)) return undefined;
-  const h = headOf(c);
-  for (let i = 0; i < h.length; i++) if (h[i] !== m.head[i]) return undefined;
+  const h = m.head;
+  const s = c.source;
+  if (c.id !== h.id || c.model !== h.model || s.file !== h.file || s.line !== h.line || s.index !== h.index) return undefined;
   return m.line;
 }
 
-function headOf(c: Conversation): unknown[] {
-  return [c.id, c.model, c.source.file, c.source.line, c.source.index];
+type Head = Pick<Conversation, 'id' | 'model'> & Pick<Conversation['source'], 'file' | 'line' | 'index'>;
+
+function headOf(c: Conversation): Head {
+  return { id: c.id, model: c.model, file: c.source.file, line: c.source.line, index: c.source.index };
 }
 
 function sameTurns(c: Conversation, m: Memo): boolean {

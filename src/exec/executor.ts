@@ -9,6 +9,7 @@
  * input order and runs the remaining steps: the result is byte for byte what one process writes.
  */
 import { buildEnv } from '../core/registry.js';
+import { createReadStream } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { SftforgeError, UsageError } from '../core/errors.js';
 import { buildPipeline, walk, type BuiltPipeline, type PipelineSpec, type StepSpec } from '../core/pipeline.js';
@@ -184,7 +185,8 @@ async function* joinParts(files: string[]): AsyncGenerator<Item> {
 }
 
 async function* lines(file: string): AsyncGenerator<unknown[]> {
-  const [{ createReadStream }, { createInterface }] = await Promise.all([import('node:fs'), import('node:readline')]);
+  // readline only when parts are joined (start-up of a plain run).
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   for await (const line of rl)
     if (line) yield JSON.parse(line, (_k, v) => (v && typeof v === 'object' && typeof v.$ta === 'string' && TYPED.test(v.$ta) ? new (globalThis as any)[v.$ta](v.d) : v)) as unknown[];

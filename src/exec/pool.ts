@@ -108,7 +108,8 @@ export async function* orderedMap<T, R>(input: AsyncIterable<T>, opts: PoolOptio
   });
   // With mainTakesPart, tasks queue in the thread itself, not in piscina's queue: while the main
   // thread cleans a batch it does not hand out the next task, and the thread would wait for it.
-  const tasksPerThread = opts.mainTakesPart ? (opts.queuePerThread ?? 3) + 1 : 1;
+  const perThread = opts.queuePerThread ?? 3;
+  const tasksPerThread = opts.mainTakesPart ? perThread + 1 : 1;
   const pool: PiscinaPool = new Piscina(options(threads, tasksPerThread));
   // A thread that dies fails every task queued in it. An item run alone to find the guilty one
   // must not share its thread, or a guilty neighbour would condemn it: those runs get one thread
@@ -130,7 +131,7 @@ export async function* orderedMap<T, R>(input: AsyncIterable<T>, opts: PoolOptio
       return parts.flat();
     });
   const limit = Math.max(1, opts.inFlight ?? opts.workers * 2);
-  const queueMax = threads * (opts.queuePerThread ?? 3);
+  const queueMax = threads * perThread;
   let queued = 0;
   try {
     for (let r: IteratorResult<T[]> = first; !r.done; r = await it.next()) {

@@ -89,6 +89,8 @@ export async function runDialogue(ctx: DialogueContext, job: DialogueJob, progre
     let accepted = false;
     while (attempt < maxAttempts) {
       if (ctx.shouldStop?.()) throw new StopRequested();
+      // A result that cannot be journaled is paid for and lost: stop at the first failed write.
+      if (journal.error) throw journal.error;
       if (attempt > 0) report.count('turns_regenerated');
       const res = await client.complete(role, messages, seedFor(ctx.runSeed, job.id, k, attempt), ctx.signal);
       addUsage(usage, res.usage);

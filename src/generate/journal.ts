@@ -47,6 +47,11 @@ export class Journal {
   private flushing: Promise<void> | undefined;
   private broken: Error | undefined;
 
+  /** The write error that broke the journal (every later append rejects with it), if any. */
+  get error(): Error | undefined {
+    return this.broken;
+  }
+
   private constructor(
     readonly path: string,
     private readonly fh: FileHandle,

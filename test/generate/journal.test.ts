@@ -1,7 +1,13 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { FileHandle } from 'node:fs/promises';
+import { Report } from '../../src/core/report.js';
+import type { ChatClient } from '../../src/generate/client.js';
+import { loadGenerateConfig } from '../../src/generate/config.js';
+import { emptyProgress, runDialogue } from '../../src/generate/dialogue.js';
 import { Journal, scanJournal, type JournalEntry } from '../../src/generate/journal.js';
+import { compileRules } from '../../src/generate/validate.js';
 import { tmp } from './fake-openai.js';
 
 const u = { prompt_tokens: 1, completion_tokens: 2, requests: 1 };
@@ -40,5 +46,28 @@ describe('journal', () => {
 
   it('a missing journal is an empty one', async () => {
     expect(await scanJournal(join(tmp(), 'none.jsonl'), () => undefined)).toBe(0);
+  });
+
+  it('a failed write breaks it (error is set) and a dialogue stops before its next paid request', async () => {
+    const j = await Journal.open(join(tmp(), 'j.jsonl'));
+    await (j as unknown as { fh: FileHandle }).fh.close(); // every write from now on fails
+    let requests = 0;
+    const client = {
+      endpoint: () => ({ model: 'm' }),
+      complete: async () => {
+        requests++;
+        await new Promise((r) => setTimeout(r, 20));
+        const content = 'A plain, helpful and complete answer about the topic, with enough words to pass every rule. '.repeat(3);
+        return { content, finishReason: 'stop', usage: { prompt_tokens: 1, completion_tokens: 1, requests: 1 }, model: 'm', rq: `r${requests}` };
+      },
+    } as unknown as ChatClient;
+    const cfg = loadGenerateConfig();
+    const ctx = { cfg, client, journal: j, rules: compileRules(cfg.rejection), report: new Report('t'), runSeed: 1 };
+    const job = { id: 'world-1-0', sector: 'world' as const, index: 0, opening: { sector: 'world' as const, text: 'How do tides work?', meta: {} } };
+    await expect(runDialogue(ctx, job, emptyProgress())).rejects.toThrow(/cannot write the journal/);
+    expect(j.error?.message).toMatch(/cannot write the journal/);
+    // The first result's line fails while the second request is out; no third is sent.
+    expect(requests).toBeLessThanOrEqual(2);
+    expect(cfg.sectors.world.rounds.min * 2).toBeGreaterThan(2);
   });
 });

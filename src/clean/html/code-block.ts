@@ -95,8 +95,7 @@ export function codeText(root: HNode): string {
       }
       // Editor-style blocks (CodeMirror's `<div class="cm-line">`) hold one line per block, no `\n`.
       if ((node.nodeName === 'DIV' || node.nodeName === 'P') && out !== '' && !out.endsWith('\n')) out += '\n';
-      const kids = node.childNodes;
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+      for (let k = node.lastChild; k; k = k.previousSibling) stack.push(k);
     }
   }
   return out;

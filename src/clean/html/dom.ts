@@ -27,6 +27,12 @@ function following(n: HNode, root: HNode): HNode | null {
   return cur && cur !== root ? cur.nextSibling : null;
 }
 
+/** The first element from `n` on, walking forward (nextSibling) or back (previousSibling). */
+function elementFrom(n: HNode | null, forward: boolean): HElement | null {
+  while (n && n.nodeType !== ELEMENT_NODE) n = forward ? n.nextSibling : n.previousSibling;
+  return n as HElement | null;
+}
+
 export abstract class HNode {
   abstract readonly nodeType: number;
   abstract readonly nodeName: string;
@@ -124,15 +130,11 @@ export class HElement extends HNode {
   }
 
   get firstElementChild(): HElement | null {
-    let c = this.firstChild;
-    while (c && c.nodeType !== ELEMENT_NODE) c = c.nextSibling;
-    return c as HElement | null;
+    return elementFrom(this.firstChild, true);
   }
 
   get lastElementChild(): HElement | null {
-    let c = this.lastChild;
-    while (c && c.nodeType !== ELEMENT_NODE) c = c.previousSibling;
-    return c as HElement | null;
+    return elementFrom(this.lastChild, false);
   }
 
   get className(): string {
@@ -140,15 +142,11 @@ export class HElement extends HNode {
   }
 
   get previousElementSibling(): HElement | null {
-    let s = this.previousSibling;
-    while (s && s.nodeType !== ELEMENT_NODE) s = s.previousSibling;
-    return s as HElement | null;
+    return elementFrom(this.previousSibling, false);
   }
 
   get nextElementSibling(): HElement | null {
-    let s = this.nextSibling;
-    while (s && s.nodeType !== ELEMENT_NODE) s = s.nextSibling;
-    return s as HElement | null;
+    return elementFrom(this.nextSibling, true);
   }
 
   /** HTMLInputElement's reflected `type` and `checked`, read by turndown-plugin-gfm's task lists. */
@@ -203,6 +201,13 @@ export class HElement extends HNode {
       else if (c.localName === 'thead' || c.localName === 'tbody' || c.localName === 'tfoot') for (const r of c.children) if (r.localName === 'tr') out.push(r);
     }
     return out;
+  }
+
+  /** Text before `before` (null: at the end), merged into the text node already there, as parsers build it. */
+  appendText(text: string, before: HNode | null = null): void {
+    const prev = before ? before.previousSibling : this.lastChild;
+    if (prev && prev.nodeType === TEXT_NODE) (prev as HText).data += text;
+    else this.insertBefore(new HText(text), before);
   }
 
   appendChild<T extends HNode>(node: T): T {

@@ -183,9 +183,7 @@ class TreeBuilder {
     }
     const top = this.top();
     if (TABLE_CHILDREN[top.localName] && !HTML_WS.test(text)) return this.fail(); // foster parenting
-    const last = top.lastChild;
-    if (last && last.nodeType === TEXT_NODE) (last as HText).data += text;
-    else top.appendChild(new HText(text));
+    top.appendText(text);
   }
 
   oncomment(): void {

@@ -55,17 +55,11 @@ function isMathScript(el: HElement): boolean {
 /** MathJax 2 rendering next to its source script: preview, frame, display div. */
 const MATHJAX_RENDERED = /\s(?:MathJax_Preview|MathJax|MathJax_Display|MathJax_SVG|MathJax_SVG_Display|MathJax_CHTML|MJX_Assistive_MathML)\s/;
 
-function nextElement(el: HElement): HElement | null {
-  let n = el.nextSibling;
-  while (n && n.nodeType !== ELEMENT) n = n.nextSibling;
-  return n as HElement | null;
-}
-
 /** Is `el` MathJax 2 output whose source is a following `<script type="math/tex">`? */
 export function isMathJaxRendering(el: HElement): boolean {
   if (!MATHJAX_RENDERED.test(classes(el))) return false;
   if (hasClass(el, 'MathJax_Preview')) return true;
-  for (let n = nextElement(el); n; n = nextElement(n)) {
+  for (let n = el.nextElementSibling; n; n = n.nextElementSibling) {
     if (isMathScript(n)) return true;
     if (!MATHJAX_RENDERED.test(classes(n))) return false;
   }

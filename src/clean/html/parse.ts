@@ -13,12 +13,6 @@ type NS = Parameters<TreeAdapter<DefaultTreeAdapterMap>['createElement']>[1];
 
 class Doctype extends HComment {}
 
-function appendText(parent: HElement, text: string, before: HNode | null): void {
-  const prev = before ? before.previousSibling : parent.lastChild;
-  if (prev && prev.nodeType === TEXT_NODE) (prev as HText).data += text;
-  else parent.insertBefore(new HText(text), before);
-}
-
 const modes = new WeakMap<HElement, string>();
 
 const adapter: TreeAdapter<Map> = {
@@ -29,8 +23,8 @@ const adapter: TreeAdapter<Map> = {
   createTextNode: (value) => new HText(value),
   appendChild: (parent, node) => void parent.insertBefore(node, null),
   insertBefore: (parent, node, ref) => void parent.insertBefore(node, ref),
-  insertText: (parent, text) => appendText(parent, text, null),
-  insertTextBefore: (parent, text, ref) => appendText(parent, text, ref),
+  insertText: (parent, text) => parent.appendText(text),
+  insertTextBefore: (parent, text, ref) => parent.appendText(text, ref),
   detachNode: (node) => node.parentNode?.removeChild(node),
   setTemplateContent: (el, content) => {
     el.content = content;

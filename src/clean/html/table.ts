@@ -38,8 +38,14 @@ function isHeaderRow(tr: HElement): boolean {
   return !!parent && (parent.nodeName === 'TABLE' || (SECTION.has(parent.nodeName) && !hasRowBefore(parent)));
 }
 
+/** No TD/TH before it in its row (a walk back, not the row's cells: tableCell runs per cell). */
+function isFirstCell(cell: HElement): boolean {
+  for (let s = cell.previousElementSibling; s; s = s.previousElementSibling) if (s.nodeName === 'TD' || s.nodeName === 'TH') return false;
+  return true;
+}
+
 export function tableCell(content: string, node: HElement): string {
-  const first = cells(node.parentNode!)[0] === node;
+  const first = isFirstCell(node);
   return (first ? '| ' : ' ') + cellText(content) + ' |';
 }
 

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { defineStage } from '../../core/registry.js';
 import type { Item } from '../../core/stage.js';
+import { prepend } from '../../core/iter.js';
 import { remember } from '../../core/precomputed.js';
 import { isReject, type Conversation, type RawRecord } from '../../core/types.js';
 import { orderedMap } from '../../exec/pool.js';
@@ -84,13 +85,4 @@ export const ONE_THREAD_BELOW = 24e6;
 
 export function threadsFor(inputBytes: number | undefined, ranks: number, cores: number): number {
   return inputBytes !== undefined && inputBytes / ranks < ONE_THREAD_BELOW ? 1 : cores;
-}
-
-async function* prepend<T>(head: T, rest: AsyncIterator<T>): AsyncGenerator<T> {
-  try {
-    yield head;
-    for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
-  } finally {
-    await rest.return?.(undefined);
-  }
 }

@@ -38,6 +38,7 @@ export function register(program: Command): void {
     executor.catch(() => undefined); // awaited below, after cleanSteps' usage errors
     const { cleanSteps } = await import('../../presets/clean.js');
     const steps = cleanSteps(inputs, o);
+    // Also in buildPipeline; here the stage files load while the executor does, not after it.
     preloadStages(steps.map((s) => (s as { stage: string }).stage));
     const { execute } = await executor;
     await execute({ name: 'clean', steps }, { shard: shardFromOptions(o), workers: o.workers, quiet: o.quiet, signal: signalOnSigint() });

@@ -112,6 +112,8 @@ function planOf(decoder: unknown): Plan | null {
 
 export class TableDecoder {
   private readonly strip: { content: string; start: number } | undefined;
+  /** The decoder strips more than whitespace: equal bytes do not prove equal text (sameText). */
+  private readonly stripsText: boolean;
   private readonly dec = new TextDecoder('utf-8');
   /** sameText's UTF-8 of the expected text, reused across calls. */
   private scratch = new Uint8Array(1 << 16);
@@ -134,6 +136,7 @@ export class TableDecoder {
     strip: { content: string; start: number } | undefined,
   ) {
     this.strip = strip;
+    this.stripsText = strip !== undefined && strip.content.trim() !== '';
     this.at = new Int32Array(size).fill(UNSEEN);
     this.len = new Int32Array(size);
   }
@@ -196,7 +199,7 @@ export class TableDecoder {
    * Strip of non-whitespace and for lone surrogates (both would make equal bytes mean unequal text).
    */
   sameText(ids: ArrayLike<number>, expected: string): boolean {
-    if (this.strip && this.strip.content.trim() !== '') return false;
+    if (this.stripsText) return false;
     if (!(expected as unknown as { isWellFormed(): boolean }).isWellFormed()) return false;
     const need = expected.length * 3;
     if (this.scratch.length < need) this.scratch = new Uint8Array(Math.max(need, this.scratch.length * 2));

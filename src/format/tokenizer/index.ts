@@ -50,13 +50,11 @@ function lazyTable(build: () => TableDecoder | null): () => TableDecoder | null 
 
 /**
  * Table decode where possible; ids the table lacks go through the backend, in one batch. `table`
- * may be a function: the table is then built on the first decode, not while loading.
+ * gives the table (lazyTable: built on the first decode, not while loading).
  */
-export function makeDecoder(backend: Backend, tableOrBuild: TableDecoder | null | (() => TableDecoder | null)): LoadedTokenizer['decodeBatch'] {
-  let table = typeof tableOrBuild === 'function' ? undefined : tableOrBuild;
+export function makeDecoder(backend: Backend, table: () => TableDecoder | null): LoadedTokenizer['decodeBatch'] {
   return async (list) => {
-    if (table === undefined) table = (tableOrBuild as () => TableDecoder | null)();
-    const t = table;
+    const t = table();
     const out: (string | undefined)[] = list.map((ids) => t?.decode(ids));
     // A plain loop: flatMap built an array per request (a few per sample), ~2% of the stage.
     const missing: number[] = [];

@@ -126,12 +126,6 @@ export function buildBatch(schema: Schema, c: Columns, rows: readonly OutRow[]):
 }
 
 /** 1 where the token is trained (label kept), else 0: labels and mask never disagree. */
-export function assistantMask(labels: Int32Array): Int32Array {
-  const m = new Int32Array(labels.length);
-  assistantMaskInto(labels, m, 0);
-  return m;
-}
-
 function assistantMaskInto(labels: Int32Array, out: Int32Array, at: number): void {
   for (let i = 0; i < labels.length; i++) out[at + i] = labels[i] === -100 ? 0 : 1;
 }

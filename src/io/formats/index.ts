@@ -4,6 +4,7 @@
  * or rejects) and `convertFile` (a whole file, for formats that need it and for mixing).
  */
 import { UsageError } from '../../core/errors.js';
+import { prepend } from '../../core/iter.js';
 import type { Conversation, RejectMarker, SourcePos } from '../../core/types.js';
 import { convertAlpaca } from './alpaca.js';
 import { convertBaize } from './baize.js';
@@ -140,10 +141,7 @@ export async function* convertFile(file: string, format: string, options: Format
   if (name === 'auto' && detected === undefined && !('__reject' in head)) {
     throw new UsageError(`${file}: the input format cannot be detected from its first record`, `pass the format explicitly (${formatNames().join(', ')})`);
   }
-  async function* all() {
-    yield head;
-    yield* values;
-  }
+  const all = () => prepend(head, values);
   if (!('__reject' in head) && needsWholeFile(detected ?? 'auto', head.value) && detected === 'oasst') {
     yield* convertOasstMessages(all(), opts);
     return;
