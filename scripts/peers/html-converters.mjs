@@ -3,8 +3,7 @@
 // throughput (MB of HTML per second of wall and of CPU time, median of --runs passes over all
 // turns, passes alternating between converters, one thread) and
 // fidelity (../shared/tools/score-markdown.mjs against the truth Markdown). Converters:
-// - sftforge: sftforge's own htmlToMarkdown (domino + prepareTree + turndown with its rules);
-// - sftforge-linkedom: the same prepareTree and turndown service over a linkedom (htmlparser2) DOM;
+// - sftforge: sftforge's own htmlToMarkdown (its parser + prepareTree + its Markdown serializer);
 // - node-html-markdown, kreuzberg (@kreuzberg/html-to-markdown-node, Rust): out of the box, and
 //   "+pre" with the ChatGPT UI's code blocks reduced first (below) to <pre><code class=language-x>.
 // Benchmark only; the peers' packages live in scripts/peers/node_modules (npm install --prefix scripts/peers).
@@ -52,21 +51,8 @@ export function reduceUiCode(html) {
 
 async function converters() {
   const out = {};
-  const { htmlToMarkdown, createService } = await dist('clean/html/convert.js');
+  const { htmlToMarkdown } = await dist('clean/html/convert.js');
   out.sftforge = htmlToMarkdown;
-  const { prepareTree } = await dist('clean/html/prepare.js');
-  const { dropStrayBreaks } = await dist('clean/html/text.js');
-  const { escapeTypedTags } = await dist('clean/html/typed-tags.js');
-  const { ROOT_TAG } = await dist('clean/html/tags.js');
-  const { parseHTML } = req('linkedom');
-  const service = createService();
-  out['sftforge-linkedom'] = (html) => {
-    const { document } = parseHTML(`<html><body><${ROOT_TAG}>${escapeTypedTags(html.replace(/[\uFDD0\uFDD1]/g, ''))}</${ROOT_TAG}></body></html>`);
-    const el = document.getElementsByTagName(ROOT_TAG)[0];
-    prepareTree(el);
-    Object.defineProperty(el, 'cloneNode', { value: () => el });
-    return dropStrayBreaks(service.turndown(el)).trim();
-  };
   const { NodeHtmlMarkdown } = req('node-html-markdown');
   const nhm = new NodeHtmlMarkdown({ codeFence: '```', bulletMarker: '-', codeBlockStyle: 'fenced', emDelimiter: '*', strongDelimiter: '**' });
   out['node-html-markdown'] = (html) => nhm.translate(html).trim();

@@ -86,6 +86,11 @@ export async function* splitJsonArray(chunks: AsyncIterable<Buffer>, o: SplitArr
       let i = 0;
       let start = phase === 2 ? 0 : -1;
       const n = buf.length;
+      // The next quote and backslash at or after some earlier position (-1: none in this chunk).
+      // Still valid while not behind i: without them, every escape rescanned to the next quote,
+      // quadratic in the escapes between two quotes (HTML answers are full of `\n` and `\"`).
+      let q = -2;
+      let b = -2;
       while (i < n) {
         if (phase === 2) {
           if (inString) {
@@ -94,8 +99,8 @@ export async function* splitJsonArray(chunks: AsyncIterable<Buffer>, o: SplitArr
               i++;
               continue;
             }
-            const q = buf.indexOf(QUOTE, i);
-            const b = buf.indexOf(BACKSLASH, i);
+            if (q !== -1 && q < i) q = buf.indexOf(QUOTE, i);
+            if (b !== -1 && b < i) b = buf.indexOf(BACKSLASH, i);
             if (b !== -1 && (q === -1 || b < q)) {
               i = b + 1;
               escape = true;

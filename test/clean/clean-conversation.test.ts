@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cleanConversation } from '../../src/clean/clean-conversation.js';
+import fc from 'fast-check';
+import { cleanConversation, trimInvisible } from '../../src/clean/clean-conversation.js';
 import { isErrorTurn } from '../../src/clean/error-turns.js';
 import { isReject, type Conversation, type Turn } from '../../src/core/types.js';
 
@@ -78,5 +79,24 @@ describe('cleanConversation: reject reasons', () => {
     const c = conv(['user', 'a question here'], ['assistant', '']);
     const r = cleanConversation(c).out;
     expect(r).toMatchObject({ reason: 'empty_turn', id: 't', source: { file: 'mem', index: 0 }, record: c });
+  });
+});
+
+describe('trimInvisible', () => {
+  // The specification: JavaScript's whitespace class and the UI's invisible characters, at both ends.
+  const spec = (s: string) => s.replace(/^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g, '');
+  it('trims what the regular expression trims, and nothing else', () => {
+    const ch = fc.constantFrom(' ', '\t', '\n', '\u00a0', '\u2003', '\u3000', '\u200b', '\u200d', '\u2060', '\ufeff', '\u200e', 'a', 'é', '\ud83d', '\ude00', '\u0085', '\u180e');
+    fc.assert(
+      fc.property(
+        fc.array(ch, { maxLength: 12 }).map((a) => a.join('')),
+        (s) => {
+          expect(trimInvisible(s)).toBe(spec(s));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(trimInvisible('\u200b \u00a0x y\u3000\ufeff')).toBe('x y');
+    expect(trimInvisible('\u200e x')).toBe('\u200e x'); // a direction mark is not trimmed
   });
 });

@@ -63,4 +63,16 @@ describe('splitJsonArray', () => {
       { numRuns: 200 },
     );
   });
+
+  it('property: strings dense in escapes, whole chunks (the scan reuses its last quote/backslash finds)', async () => {
+    const piece = fc.constantFrom('"', '\\', '\n', 'a', ']', '}', '{', ',', 'é', ' ');
+    const str = fc.array(piece, { maxLength: 200 }).map((p) => p.join(''));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(str, fc.record({ v: str, w: fc.array(str, { maxLength: 3 }) })), { maxLength: 20 }), fc.constantFrom(13, 4096, 1 << 20), async (arr, chunk) => {
+        const evs = await split(JSON.stringify(arr), chunk);
+        expect(texts(evs).map((t) => JSON.parse(t))).toEqual(arr);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

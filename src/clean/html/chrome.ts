@@ -3,7 +3,7 @@
  * answer's Markdown would see: a web answer's citation pill (`data-testid="webpage-citation-pill"`,
  * a link holding a favicon, a site label and a `+2` counter) becomes `[label](url)`; a link-preview
  * card (a link wrapping blocks: favicon, title, domain, snippet) becomes `[title](url)`. Buttons and
- * icons go (turndown's remove list); `data-*` and class attributes never reach the Markdown.
+ * icons go (markdown.ts drops them); `data-*` and class attributes never reach the Markdown.
  */
 import type { HDocument, HElement, HNode, HText } from './dom.js';
 

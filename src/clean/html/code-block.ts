@@ -108,7 +108,7 @@ export function fenceFor(code: string): string {
   return '`'.repeat(Math.max(3, longest + 1));
 }
 
-/** The Markdown for one code block, surrounded by blank lines as turndown expects of a block. */
+/** The Markdown for one code block, surrounded by blank lines like every block. */
 export function fencedBlock(pre: HElement): string {
   const code = findCode(pre);
   const lang = codeLanguage(pre, code);

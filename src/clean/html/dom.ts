@@ -1,6 +1,6 @@
 /**
  * The small DOM the converter works on: exactly the parts that parse5's tree builder, prepare.ts
- * and turndown use, as plain classes with fields. A general DOM (domino, linkedom) spent half of
+ * and the serializer (markdown.ts) use, as plain classes with fields. A general DOM (domino, linkedom) spent half of
  * clean's CPU on accessors, live collections and attribute objects; here siblings and children are
  * a linked list (O(1) insert and remove), attributes an array, and nothing is computed twice.
  * Semantics follow the DOM standard for what is implemented: an HTML element's nodeName is its
@@ -41,11 +41,6 @@ export abstract class HNode {
   nextSibling: HNode | null = null;
   firstChild: HNode | null = null;
   lastChild: HNode | null = null;
-  // turndown sets these on every node it visits; declared so that all nodes share one shape.
-  isBlock?: boolean;
-  isCode?: boolean;
-  isBlank?: boolean;
-  flankingWhitespace?: { leading: string; trailing: string };
 
   get ownerDocument(): HDocument {
     return document;
@@ -149,7 +144,7 @@ export class HElement extends HNode {
     return elementFrom(this.nextSibling, true);
   }
 
-  /** HTMLInputElement's reflected `type` and `checked`, read by turndown-plugin-gfm's task lists. */
+  /** HTMLInputElement's reflected `type` and `checked`, read by the task-list rule (markdown.ts). */
   get type(): string | undefined {
     return this.localName === 'input' ? (this.getAttribute('type') ?? 'text').toLowerCase() : undefined;
   }
@@ -179,7 +174,7 @@ export class HElement extends HNode {
 
   /**
    * Descendants with this name, in document order (a snapshot, not a live collection); HTML
-   * elements match case-insensitively (turndown asks for 'IMG'), foreign ones exactly.
+   * elements match case-insensitively, foreign ones exactly (as in the DOM).
    */
   getElementsByTagName(name: string): HElement[] {
     const out: HElement[] = [];
@@ -246,11 +241,6 @@ export class HElement extends HNode {
     this.insertBefore(node, next);
     return old;
   }
-
-  /** The tree is throwaway and owned by the converter: turndown's defensive copy is not needed. */
-  cloneNode(): this {
-    return this;
-  }
 }
 
 /** The one document every node belongs to: a factory, nothing more. */
@@ -265,8 +255,5 @@ export class HDocument {
 
 const document = new HDocument();
 
-/** A turndown rule over this DOM (turndown's own types name the browser's HTMLElement). */
-export interface DomRule {
-  filter: string | string[] | ((node: HElement) => boolean);
-  replacement: (content: string, node: HElement, options: { br?: string }) => string;
-}
+/** A Markdown rule (markdown.ts): the element's Markdown from that of its children. */
+export type Replacement = (content: string, node: HElement) => string;

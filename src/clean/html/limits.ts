@@ -1,8 +1,8 @@
 /**
  * A linear, DOM-free guard run before the converter (and on Markdown answers, for depth: an
  * answer of unclosed tags is not detected as HTML, yet must not pass as text either).
- * Scraped answers nested 20,000 `<div>`s deep make turndown spend seconds (its per-node `textContent` is quadratic in depth) and then
- * overflow the stack (it does from about 2,000 levels); this scan rejects such a 220 KB answer
+ * Scraped answers nested 20,000 `<div>`s deep are past what the converter accepts (it recurses
+ * once per level, up to MAX_NESTING, 2,000, markdown.ts); this scan rejects such a 220 KB answer
  * in about a millisecond. It counts what the converter will see as elements: tags the model
  * typed (`<QObject>`, never closed) become text first (typed-tags.ts) and nest nothing.
  */
@@ -13,7 +13,7 @@ export interface HtmlLimits {
   maxDepth?: number;
   /** Largest turn accepted, in UTF-8 bytes (`too_large`). */
   maxBytes?: number;
-  /** Most cells in one table (`too_many_cells`): a DOM cell costs ~1 KB of heap, turndown more. */
+  /** Most cells in one table (`too_many_cells`): a DOM cell costs ~1 KB of heap. */
   maxTableCells?: number;
   /** Most attributes on one element (`too_many_attributes`). */
   maxAttributes?: number;
@@ -32,7 +32,7 @@ export interface HtmlLimitViolation {
  * Defaults, from the sample (`node scripts/score-html.mjs --limits` prints the distribution):
  * real answers nest at most 10 elements deep (p99 7) and weigh at most 6,950 bytes (p99 3.7 KB);
  * the planted ones nest 20,000 deep. 256 levels is 25× the deepest real answer, converts in
- * tens of milliseconds and stays far below where turndown's recursion overflows (~2,000).
+ * tens of milliseconds and stays far below the converter's MAX_NESTING (2,000).
  * 1 MiB is 150× the largest real answer (long code answers reach tens of KB) and converts in
  * well under a second, since conversion is linear in size.
  * Cells, attributes and elements bound the heap a worker needs (128 MB old space, exec/pool.ts):

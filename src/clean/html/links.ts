@@ -6,7 +6,7 @@
  * would swallow it). `www.` links and e-mail addresses are bare where GFM reads them back, else
  * explicit links. Hrefs the renderer percent-encoded (`q=AI%E7%BB%98%E7%94%BB`) come back as typed
  * (`q=AI绘画`). Destinations keep their parentheses when balanced (Wikipedia's
- * `..._(disambiguation)`); turndown would backslash them.
+ * `..._(disambiguation)`); turndown, used before, backslashed them.
  */
 
 import { LINE_BREAK } from './text.js';
@@ -103,7 +103,7 @@ export function linkReplacement(content: string, node: HElement): string {
   return `[${content}](${destination(href)}${titlePart})`;
 }
 
-/** Images: turndown's rule backslash-escapes the alt text (`snake\_case`); the alt was typed as is. */
+/** Images: turndown's rule (used before) backslash-escaped the alt text (`snake\_case`); the alt was typed as is. */
 export function imageReplacement(_content: string, node: HElement): string {
   const rawSrc = node.getAttribute('src');
   if (!rawSrc) return '';

@@ -1,5 +1,5 @@
 /**
- * List items. turndown's own rule pads markers to four columns and indents blank lines; this one
+ * List items. turndown's rule (used before) padded markers to four columns and indented blank lines; this one
  * writes `- ` / `N. ` and leaves blank lines empty, so nothing trails a line.
  *
  * Numbering. An ordered list's numbers after the first mean nothing to a Markdown reader, so

@@ -1,6 +1,6 @@
 /**
- * Parse an answer and prepare its tree for turndown, in one pass:
- * - each `<pre>` is converted here (fencedBlock) and emptied (see emptyPre), so turndown never walks the
+ * Parse an answer and prepare its tree for the serializer (markdown.ts), in one pass:
+ * - each `<pre>` is converted here (fencedBlock) and emptied (see emptyPre), so the serializer never walks the
  *   highlight spans and the UI chrome inside it (a third of the bytes), and no prose rule can
  *   touch code;
  * - each math root (KaTeX, MathJax) becomes a placeholder element holding its TeX (math.ts);
@@ -22,7 +22,7 @@ const TEXT = 3;
 /** A noncharacter (never in interchanged text) standing for an emptied `<pre>`'s content. */
 const PRE_PLACEHOLDER = '\uFDD1';
 
-/** Markdown of each emptied `<pre>` and math placeholder, read back by their turndown rules. */
+/** Markdown of each emptied `<pre>` and math placeholder, read back by their rules (markdown.ts). */
 const fenced = new WeakMap<HNode, string>();
 
 export function preparedFence(node: HNode): string | undefined {
@@ -72,7 +72,7 @@ function atEdge(node: HNode, side: 'previousSibling' | 'nextSibling'): boolean {
 
 function prepareText(node: HText): void {
   let data = node.data;
-  if (!/[^ \t\r\n]/.test(data)) return; // layout whitespace: turndown drops it
+  if (!/[^ \t\r\n]/.test(data)) return; // layout whitespace: the serializer drops it
   const prev = node.previousSibling;
   // The task-list rule writes `[x] ` itself; the space after the checkbox would double it.
   if (prev && nameOf(prev) === 'input') data = data.replace(/^[ \t\r\n]+/, '');
@@ -97,7 +97,7 @@ function splitGluedInline(el: HElement): void {
 }
 
 /**
- * Replace the block's content by one placeholder character: an empty `<pre>` would make turndown
+ * Replace the block's content by one placeholder character: an empty `<pre>` would make the serializer
  * judge it, and an answer holding nothing else, "blank" and drop it.
  */
 function emptyPre(pre: HElement): void {
@@ -106,7 +106,7 @@ function emptyPre(pre: HElement): void {
   pre.appendChild(pre.ownerDocument.createTextNode(PRE_PLACEHOLDER));
 }
 
-/** A placeholder element (one noncharacter inside, so turndown never finds it blank) for `md`. */
+/** A placeholder element (one noncharacter inside, so the serializer never finds it blank) for `md`. */
 function placeholder(doc: HDocument, tag: string, md: string): HElement {
   const el = doc.createElement(tag);
   el.appendChild(doc.createTextNode(PRE_PLACEHOLDER));

@@ -1,11 +1,11 @@
 /**
- * GFM tables (replacing turndown-plugin-gfm's table rules). The plugin writes cell content as
- * is, where a `|` would split the cell and a newline end the row, and keeps a table without a
+ * GFM tables (they replaced turndown-plugin-gfm's table rules). The plugin wrote cell content as
+ * is, where a `|` would split the cell and a newline end the row, and kept a table without a
  * header row as raw HTML; here both are neutralised and the first row always serves as header.
  * The delimiter row is `| --- | --- |`, or `|:--|--:|` when columns are aligned (the compact form
  * the sample's sources use for aligned tables).
  */
-import type { DomRule, HElement, HNode } from './dom.js';
+import type { HElement, HNode, Replacement } from './dom.js';
 
 const ALIGN: Record<string, string> = { left: ':--', right: '--:', center: ':-:' };
 
@@ -56,13 +56,14 @@ export function tableRow(content: string, node: HElement): string {
   return '\n' + content + '\n' + delimiter;
 }
 
-export const tableRules: Record<string, DomRule> = {
-  table: {
-    filter: 'table',
-    // Rows are one line each; a caption or stray text must not open a blank line inside.
-    replacement: (content) => '\n\n' + content.replace(/\n{2,}/g, '\n').replace(/^\n+|\n+$/g, '') + '\n\n',
-  },
-  tableSection: { filter: ['thead', 'tbody', 'tfoot'], replacement: (content) => content },
-  tableRow: { filter: 'tr', replacement: tableRow },
-  tableCell: { filter: ['th', 'td'], replacement: tableCell },
+/** Replacements by lower-case tag name. */
+export const tableRules: Record<string, Replacement> = {
+  // Rows are one line each; a caption or stray text must not open a blank line inside.
+  table: (content) => '\n\n' + content.replace(/\n{2,}/g, '\n').replace(/^\n+|\n+$/g, '') + '\n\n',
+  thead: (content) => content,
+  tbody: (content) => content,
+  tfoot: (content) => content,
+  tr: tableRow,
+  th: tableCell,
+  td: tableCell,
 };

@@ -2,13 +2,14 @@
  * Prose text nodes: keep the author's line breaks, and escape only what would otherwise turn
  * into a block when the Markdown is read back.
  *
- * turndown collapses every newline of a text node into a space. The answers' soft line breaks
- * are the model's own (poems, addresses, "1.2.3" lines under a heading), so a newline is swapped
- * for LINE_BREAK before turndown sees the text (it only collapses ASCII whitespace) and swapped
- * back in the escape hook, where list items and block quotes then indent or prefix it.
+ * The serializer (markdown.ts) collapses every newline of a text node into a space, as a browser
+ * lays it out. The answers' soft line breaks are the model's own (poems, addresses, "1.2.3" lines
+ * under a heading), so a newline is swapped for LINE_BREAK before it sees the text (it only
+ * collapses ASCII whitespace) and swapped back as it writes the text (restoreBreaks), where list
+ * items and block quotes then indent or prefix it.
  */
 
-/** A noncharacter (never in interchanged text) standing for a kept line break while turndown runs. */
+/** A noncharacter (never in interchanged text) standing for a kept line break while the serializer runs. */
 export const LINE_BREAK = '\uFDD0';
 const LINE_BREAK_RE = new RegExp(LINE_BREAK, 'g');
 
@@ -78,10 +79,10 @@ export function escapeBackslashes(text: string): string {
   return text.includes('\\') ? text.replace(SHOWN_BACKSLASH, '\\\\') : text;
 }
 
-/** Prose text prepared for turndown: breaks kept as LINE_BREAK, block openers escaped. */
+/** Prose text prepared for the serializer: breaks kept as LINE_BREAK, block openers escaped. */
 export function prepareProse(data: string, ctx: TextContext): string {
   let text = data;
-  // Breaks at the edges of a line are layout, not content (turndown trims the spaces itself).
+  // Breaks at the edges of a line are layout, not content (the serializer trims the spaces itself).
   if (ctx.atLineStart) text = text.replace(/^[ \t\r\n]+/, '');
   if (ctx.atLineEnd) text = text.replace(/[ \t\r\n]+$/, '');
   if (text.includes('\n')) text = text.replace(SOFT_BREAK, softBreak);
@@ -99,12 +100,12 @@ export function prepareProse(data: string, ctx: TextContext): string {
   return text;
 }
 
-/** turndown's escape hook: text is never escaped (see above), kept breaks come back. */
+/** Prose text as the serializer writes it: never escaped (see above), kept breaks come back. */
 export function restoreBreaks(text: string): string {
   return text.includes(LINE_BREAK) ? text.replace(LINE_BREAK_RE, '\n') : text;
 }
 
-/** Any kept break that ended up where turndown does not escape (inline code) becomes a space. */
+/** Any kept break that ended up where restoreBreaks does not run (inline code) becomes a space. */
 export function dropStrayBreaks(markdown: string): string {
   return markdown.includes(LINE_BREAK) ? markdown.replace(LINE_BREAK_RE, ' ') : markdown;
 }

@@ -1,7 +1,7 @@
 /**
  * The converter's DOM (dom.ts) and its parse5 tree adapter (parse.ts): the tree built for every
  * assistant answer of the shared sample must be the one parse5's own default tree adapter builds
- * (the WHATWG algorithm's reference output), node for node; and the DOM methods turndown and
+ * (the WHATWG algorithm's reference output), node for node; and the DOM methods the serializer and
  * prepare.ts rely on must behave as the DOM standard says.
  */
 import { readFileSync } from 'node:fs';

@@ -71,7 +71,7 @@ describe('checkHtmlLimits', () => {
   });
 });
 
-test('past what turndown survives, htmlToMarkdown fails with an explicit error, not a stack overflow', () => {
+test('past MAX_NESTING levels, htmlToMarkdown fails with an explicit error, not a stack overflow', () => {
   const html = '<div>'.repeat(5000) + 'x' + '</div>'.repeat(5000);
   expect(() => htmlToMarkdown(html)).toThrow(HtmlConversionError);
   expect(() => htmlToMarkdown(html)).toThrow(/checkHtmlLimits/);

@@ -23,7 +23,7 @@ describe('no escaping added to prose', () => {
 });
 
 describe('line breaks', () => {
-  test('soft line breaks of the source are kept (turndown alone joins them)', () => {
+  test('soft line breaks of the source are kept (whitespace collapsing alone would join them)', () => {
     expect(conv('<p>Roses are red,\nviolets are blue.</p>')).toBe('Roses are red,\nviolets are blue.');
   });
 
