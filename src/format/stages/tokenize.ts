@@ -24,6 +24,12 @@ import { serialBatches } from '../tokenizer/native.js';
  * (less wall and ~1 s less CPU: fewer threads contend for the cores and the allocator).
  */
 const SERIAL_INFLIGHT = 2;
+/**
+ * Batches read and rendered ahead, waiting for an encoder slot: a slot that frees starts the next
+ * batch at once (see NativeBackend.limitInFlight) instead of after this thread has checked and
+ * written the previous ones.
+ */
+const SERIAL_QUEUED = 2;
 
 export const TokenizeOptions = z
   .object({
@@ -100,9 +106,11 @@ export default defineStage({
         // In this thread with the Rust encoder, batches run each on its own libuv thread, serially
         // (see serialBatches); several in flight keep both the encoder's threads and this one busy.
         const serial = o.workers <= 1 && built.tokenizer.backend.kind === 'native' ? serialBatches() : undefined;
+        const backend = built.tokenizer.backend;
+        if (serial?.serial) backend.limitInFlight?.(SERIAL_INFLIGHT);
         try {
           const batches = tap(batchesOf<Item>(input, o.batch_size, 4 << 20, sizeOf), (b) => pending.push(b.map((x) => ({ source: (x as Conversation).source, split: (x as Conversation).split }))));
-          const inflight = serial?.serial ? SERIAL_INFLIGHT : 3;
+          const inflight = serial?.serial ? SERIAL_INFLIGHT + SERIAL_QUEUED : 3;
           const results = orderedBatches<Item, MixedOut>(batches, { workers: o.workers, shared: setup, inflight, isolate: mixedIsolation as never }, (b) =>
             formatMixed(built.formatter, b as (Conversation | RejectMarker)[]),
           );
@@ -119,6 +127,7 @@ export default defineStage({
             }
           }
         } finally {
+          if (serial?.serial) backend.limitInFlight?.(0);
           serial?.restore();
         }
       },

@@ -19,9 +19,9 @@ import { writerOutput } from '../../io/stages/write_jsonl.js';
 import { packageRoot } from '../../exec/paths.js';
 import { readTokenizerConfig } from '../setup.js';
 import type { OutRow } from '../writers/arrow-batch.js';
-import { HfDatasetWriter, type HfDatasetSummary } from '../writers/hf-dataset.js';
+import type { HfDatasetSummary, HfDatasetWriter } from '../writers/hf-dataset.js';
 import { reportWithoutTimings, type TokenizedManifest } from '../writers/manifest.js';
-import { type MessagesManifest, MessagesDatasetWriter } from '../writers/messages-arrow.js';
+import type { MessagesManifest, MessagesDatasetWriter } from '../writers/messages-arrow.js';
 import { TOKENIZER_CONFIG, tokenizerConfigFragment } from '../writers/tokenizer-config.js';
 import type { TokenizeInfo, TokenizeStage } from './tokenize.js';
 
@@ -61,25 +61,63 @@ export default defineStage({
       name: 'write_hf',
       async *run(input, ctx) {
         const writers = new Map<string, SplitWriter>();
-        const writerFor = async (split: string | undefined) => {
+        // The Arrow writers (apache-arrow: ~0.1 s of this thread to load) are loaded when the first
+        // row arrives, while the tokenizer works on the next batches, not before the first batch
+        // can start. Rows wait in `held` meanwhile and go to the writer in the same order (the
+        // same record batches, the same bytes); the writer buffers that many rows itself anyway.
+        let modules: Promise<WriterClasses> | undefined;
+        let loaded: WriterClasses | undefined;
+        const load = () => {
+          if (!modules) {
+            modules = loadWriterClasses(!!tok);
+            modules.then(
+              (m) => (loaded = m),
+              () => undefined, // awaited below, where the error surfaces
+            );
+          }
+          return modules;
+        };
+        const held: { key: string; row: OutRow | Conversation }[] = [];
+        // Split keys seen (their folders made), checked as each first appears.
+        const keys = new Map<string, string>();
+        const keyFor = async (split: string | undefined) => {
           const key = split ?? '';
-          let w = writers.get(key);
-          if (!w) {
-            if ((split === undefined && writers.size > 0) || (split !== undefined && writers.has(''))) {
+          if (!keys.has(key)) {
+            if ((split === undefined && keys.size > 0) || (split !== undefined && keys.has(''))) {
               throw new Error(`write_hf ${dir}: some rows have a split and some do not`);
             }
             if (split === undefined && splitAt >= 0) throw new Error(`write_hf ${dir}: a row reached it without the split tag the split step sets`);
             const d = split === undefined ? dir : join(dir, split);
             await ensureDir(d);
-            w = tok ? new HfDatasetWriter(d, columns, { shardBytes: o.shard_size }) : new MessagesDatasetWriter(d, { shardBytes: o.shard_size });
+            keys.set(key, d);
+          }
+          return key;
+        };
+        const writerFor = (key: string, m: WriterClasses) => {
+          let w = writers.get(key);
+          if (!w) {
+            const d = keys.get(key)!;
+            w = tok ? new m.HfDatasetWriter!(d, columns, { shardBytes: o.shard_size }) : new m.MessagesDatasetWriter!(d, { shardBytes: o.shard_size });
             writers.set(key, w);
           }
           return w;
         };
+        const drain = async (m: WriterClasses) => {
+          for (let i = 0; i < held.length; i++) {
+            const { key, row } = held[i]!;
+            const w = writerFor(key, m);
+            if (tok) await (w as HfDatasetWriter).write(row as OutRow);
+            else await (w as MessagesDatasetWriter).writeConversation(row as Conversation);
+          }
+          held.length = 0;
+        };
         ctx.outputs.add({
           prepare: async () => {
             // No records: still a folder datasets opens (empty train and test after a split step).
-            if (writers.size === 0) for (const s of splitAt >= 0 ? ['test', 'train'] : [undefined]) await writerFor(s);
+            if (writers.size === 0) {
+              const m = await load();
+              for (const s of splitAt >= 0 ? ['test', 'train'] : [undefined]) writerFor(await keyFor(s), m);
+            }
             const splits = [...writers.keys()].filter((k) => k !== '').sort();
             const report = ctx.finalReport?.();
             for (const [, w] of [...writers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -98,19 +136,20 @@ export default defineStage({
         for await (const it of input) {
           if (!isReject(it)) {
             const row = it as (OutRow | Conversation) & { split?: string };
-            const w = await writerFor(row.split);
-            if (w instanceof HfDatasetWriter) await w.write(row as OutRow);
-            else await w.writeConversation(row as Conversation);
+            held.push({ key: await keyFor(row.split), row });
+            if (loaded || held.length >= HOLD_ROWS) await drain(loaded ?? (await load()));
+            else void load();
           }
           yield it;
         }
+        if (held.length) await drain(await load());
         // Counted as the input ends, before the runner takes the report sftforge.json holds.
         let weights = 0;
         let tools = 0;
-        for (const w of writers.values()) {
-          if (w instanceof MessagesDatasetWriter) {
-            weights += w.weightsDropped;
-            tools += w.toolCallsDropped;
+        if (!tok) {
+          for (const w of writers.values()) {
+            weights += (w as MessagesDatasetWriter).weightsDropped;
+            tools += (w as MessagesDatasetWriter).toolCallsDropped;
           }
         }
         if (weights) ctx.stats.count('messages_weight_not_written', weights);
@@ -121,6 +160,19 @@ export default defineStage({
 });
 
 type SplitWriter = HfDatasetWriter | MessagesDatasetWriter;
+
+/** Rows held before the writer classes are loaded at most (then the stage waits for them). */
+const HOLD_ROWS = 1000;
+
+interface WriterClasses {
+  HfDatasetWriter?: typeof HfDatasetWriter;
+  MessagesDatasetWriter?: typeof MessagesDatasetWriter;
+}
+
+async function loadWriterClasses(tokenized: boolean): Promise<WriterClasses> {
+  if (tokenized) return { HfDatasetWriter: (await import('../writers/hf-dataset.js')).HfDatasetWriter };
+  return { MessagesDatasetWriter: (await import('../writers/messages-arrow.js')).MessagesDatasetWriter };
+}
 
 async function writeMessagesManifest(dir: string, done: HfDatasetSummary, report: Parameters<typeof reportWithoutTimings>[0] | undefined): Promise<void> {
   const manifest: MessagesManifest = {

@@ -25,4 +25,10 @@ export interface Backend {
   /** Decodes with special tokens kept and no clean-up of spaces (the mask check compares texts). */
   decodeBatch(ids: readonly (readonly number[])[]): Promise<string[]>;
   idToToken(id: number): string | undefined;
+  /**
+   * At most `n` encodeBatch calls in the library at once (0: no limit); the others wait in call
+   * order and each starts as soon as one ends, before that one's results are converted. Backends
+   * that encode on this thread have nothing to limit.
+   */
+  limitInFlight?(n: number): void;
 }

@@ -8,7 +8,6 @@ import type { Backend, BackendKind } from './backend.js';
 import { TableDecoder } from './decode-table.js';
 import { TokenizerLoadError } from './errors.js';
 import type { HubOptions } from './hub.js';
-import { JsBackend } from './js.js';
 import { scanTokenizerJson } from './lazy-json.js';
 import { NativeBackend, nativeLoadError, tryLoadNative } from './native.js';
 import { readTokenizerFiles, resolveTokenizer, type TokenizerFiles } from './source.js';
@@ -103,7 +102,8 @@ export async function loadTokenizer(spec: string | TokenizerFiles, o: LoadTokeni
     } else fallbackReason = `the Rust tokenizers binding does not load here: ${nativeLoadError}`;
     if (!backend && choice === 'native') throw new TokenizerLoadError(fallbackReason!, 'use --tokenizer-backend js, or reinstall the tokenizers package for this platform');
   }
-  backend ??= new JsBackend(prepared, config);
+  // Loaded only when used: @huggingface/tokenizers is start-up time a run with the binding never needs.
+  backend ??= new (await import('./js.js')).JsBackend(prepared, config);
   const b = backend;
   // Native: tokens come from the Rust tokenizer as ids are first met, so the vocabulary is never
   // read in JS (the same strings: build() checked that the added ids agree).

@@ -131,10 +131,58 @@ export class NativeBackend implements Backend {
     return t;
   }
 
+  /** Encodes in the library now (see limitInFlight), and encodes waiting their turn. */
+  private limit = 0;
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  limitInFlight(n: number): void {
+    this.limit = Math.max(0, Math.floor(n));
+    while (this.waiting.length && (this.limit === 0 || this.running < this.limit)) this.waiting.shift()!();
+  }
+
   async encodeBatch(texts: readonly string[], variant: Variant): Promise<Encoding[]> {
     if (texts.length === 0) return [];
-    const encs = await this.get(variant).encodeBatch(texts as string[], { addSpecialTokens: false });
+    const encs = await this.schedule(this.get(variant), texts as string[]);
     return encs.map((e, i) => toEncoding(e, texts[i]!));
+  }
+
+  /**
+   * The library call, or a place in the queue. A finished encode starts the next one from its own
+   * settlement callback, before its caller converts the results (getIds, masks, checks: tens of ms
+   * per batch of this thread), so the encoder threads do not wait for this one between batches.
+   */
+  private schedule(t: RsTokenizer, texts: string[]): Promise<RsEncoding[]> {
+    return new Promise((resolve, reject) => {
+      const start = () => {
+        this.running++;
+        let p: Promise<RsEncoding[]>;
+        try {
+          p = t.encodeBatch(texts, { addSpecialTokens: false });
+        } catch (e) {
+          this.release();
+          reject(e);
+          return;
+        }
+        p.then(
+          (r) => {
+            this.release();
+            resolve(r);
+          },
+          (e: unknown) => {
+            this.release();
+            reject(e);
+          },
+        );
+      };
+      if (this.limit === 0 || this.running < this.limit) start();
+      else this.waiting.push(start);
+    });
+  }
+
+  private release(): void {
+    this.running--;
+    if (this.waiting.length && (this.limit === 0 || this.running < this.limit)) this.waiting.shift()!();
   }
 
   decodeBatch(ids: readonly (readonly number[])[]): Promise<string[]> {

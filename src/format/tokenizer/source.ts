@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { BUNDLED_NAMES, BUNDLED_PACKAGES, type BundledOptions, resolveBundled } from './bundled.js';
 import { TokenizerLoadError } from './errors.js';
-import { fetchHubTokenizer, type HubOptions } from './hub.js';
+import type { HubOptions } from './hub.js';
 import { findInHfCache } from './hf-cache.js';
 import { convertSentencePiece } from './spm-files.js';
 
@@ -41,6 +41,8 @@ export async function resolveTokenizer(spec: string, hub: HubOptions = {}, bundl
     // What transformers already downloaded is used as it is, without the network.
     const cached = findInHfCache(spec, hub.revision);
     if (cached) return fromLocalOrSpm(spec, cached, bundled);
+    // Loaded here: @huggingface/hub is ~40 ms of start-up that local and bundled tokenizers never use.
+    const { fetchHubTokenizer } = await import('./hub.js');
     const dir = await fetchHubTokenizer(spec, hub);
     return fromLocalOrSpm(spec, dir, bundled);
   }
