@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-old-space-size=1024 --max-semi-space-size=4
+#!/usr/bin/env -S node --max-old-space-size=1024 --max-semi-space-size=16
 /**
  * The sftforge command line entry: parse, run, and turn errors into one clear line and an exit
  * code — 0 done (rejects included), 1 failed (an environment fault, an incomplete merge, a run
