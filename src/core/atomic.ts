@@ -62,27 +62,37 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 
 /**
  * Removes `PATH.tmp-<pid>` siblings left by runs that were killed (their pid is not alive), so
- * a disk is not filled by them run after run. Returns the names removed. Never throws.
+ * a disk is not filled by them run after run. One directory listing per folder, however many
+ * paths it holds (a crowded folder such as /tmp takes ~50 ms to list). A live pid may be another
+ * run writing the same path: left alone. Returns the names removed. Never throws.
  */
-export async function removeStaleTemps(path: string): Promise<string[]> {
-  const dir = dirname(path);
-  const prefix = `${basename(path)}.tmp-`;
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return [];
+export async function removeStaleTemps(paths: string | readonly string[]): Promise<string[]> {
+  const byDir = new Map<string, Set<string>>();
+  for (const p of typeof paths === 'string' ? [paths] : paths) {
+    const dir = dirname(p);
+    const prefixes = byDir.get(dir) ?? new Set<string>();
+    prefixes.add(`${basename(p)}.tmp-`);
+    byDir.set(dir, prefixes);
   }
   const removed: string[] = [];
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = name.slice(prefix.length);
-    if (!/^\d+$/.test(pid) || Number(pid) === process.pid || pidAlive(Number(pid))) continue;
+  for (const [dir, prefixes] of byDir) {
+    let names: string[];
     try {
-      await rm(join(dir, name), { force: true, recursive: true });
-      removed.push(name);
+      names = await readdir(dir);
     } catch {
-      // another process may be removing it too
+      continue;
+    }
+    for (const name of names) {
+      const dash = name.lastIndexOf('.tmp-');
+      if (dash < 0 || !prefixes.has(name.slice(0, dash + 5))) continue;
+      const pid = name.slice(dash + 5);
+      if (!/^\d+$/.test(pid) || Number(pid) === process.pid || pidAlive(Number(pid))) continue;
+      try {
+        await rm(join(dir, name), { force: true, recursive: true });
+        removed.push(name);
+      } catch {
+        // another process may be removing it too
+      }
     }
   }
   return removed;

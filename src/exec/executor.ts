@@ -35,9 +35,16 @@ export async function execute(spec: PipelineSpec, o: ExecOptions = {}): Promise<
 
 export async function executeBuilt(built: BuiltPipeline, o: ExecOptions = {}): Promise<RunResult | undefined> {
   // Temporary files that a killed earlier run left beside these outputs (their process is gone).
-  for (const n of walk(built.steps)) for (const p of [n.output?.path, n.output?.rejects, n.output?.report]) if (p) await removeStaleTemps(p).catch(() => undefined);
-  if (!o.shard || o.shard.count === 1) return runBuilt(built, o);
-  return runRank(built, o.shard, o);
+  // Removed while the run starts, not before it: their names (other pids) never meet ours.
+  const paths: string[] = [];
+  for (const n of walk(built.steps)) for (const p of [n.output?.path, n.output?.rejects, n.output?.report]) if (p) paths.push(p);
+  const cleaning = removeStaleTemps(paths);
+  try {
+    if (!o.shard || o.shard.count === 1) return await runBuilt(built, o);
+    return await runRank(built, o.shard, o);
+  } finally {
+    await cleaning;
+  }
 }
 
 /** The main-line steps a rank runs: the source and the per-record stages after it. */

@@ -1,9 +1,8 @@
 /**
- * Setting a run up: sector counts, side files, the fingerprint that ties a journal to its run,
- * and clean-up of temp files left by a killed run.
+ * Setting a run up: sector counts, side files and the fingerprint that ties a journal to its run
+ * (core/atomic.ts removeStaleTemps removes the temp files a killed run left).
  */
-import { readdir, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { UsageError } from '../core/errors.js';
 import { DEFAULT_CONFIG_PATH, loadGenerateConfig, type GenerateConfig } from './config.js';
 import type { GenerateOptions, SectorSlice } from './options.js';
@@ -27,31 +26,6 @@ export function splitCount(count: number, sectors: readonly Sector[], weights: R
   const missing = count - out.reduce((a, b) => a + b, 0);
   for (let k = 0; k < missing; k++) out[order[k]![1]]!++;
   return Object.fromEntries(sectors.map((s, i) => [s, out[i]!])) as Record<Sector, number>;
-}
-
-/**
- * A run killed while writing the openings or the output leaves PATH.tmp-PID behind; remove those
- * whose process is gone (a live one may be another run writing the same path: left alone).
- */
-export async function removeStaleTemps(paths: readonly string[]): Promise<void> {
-  for (const p of paths) {
-    let names: string[];
-    try {
-      names = await readdir(dirname(p));
-    } catch {
-      continue;
-    }
-    const prefix = `${basename(p)}.tmp-`;
-    for (const n of names) {
-      const pid = Number(n.slice(prefix.length));
-      if (!n.startsWith(prefix) || !Number.isInteger(pid) || pid === process.pid) continue;
-      try {
-        process.kill(pid, 0);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ESRCH') await rm(join(dirname(p), n), { force: true });
-      }
-    }
-  }
 }
 
 async function fileId(path: string | undefined): Promise<string | null> {

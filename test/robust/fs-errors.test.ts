@@ -92,4 +92,17 @@ describe('removeStaleTemps', () => {
     expect(readdirSync(dir).sort()).toEqual([`o.jsonl.tmp-${process.pid}`, `o.jsonl.tmp-${process.ppid}`, 'o.jsonl.tmp-abc', `other.jsonl.tmp-${dead}`].sort());
     expect(await removeStaleTemps(join(dir, 'missing', 'x'))).toEqual([]);
   });
+
+  it('takes several outputs in one call, one listing per folder', async () => {
+    const a = tempDir();
+    const b = tempDir();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    // A base name that itself holds ".tmp-": the pid is what follows the last one.
+    const paths = [join(a, 'o.jsonl'), join(a, 'o.rejects.jsonl'), join(b, 'x.tmp-7')];
+    for (const p of paths) writeFileSync(`${p}.tmp-${dead}`, 'stale');
+    writeFileSync(join(a, `o.report.json.tmp-${dead}`), 'not one of the paths');
+    expect((await removeStaleTemps(paths)).sort()).toEqual([`o.jsonl.tmp-${dead}`, `o.rejects.jsonl.tmp-${dead}`, `x.tmp-7.tmp-${dead}`].sort());
+    expect(readdirSync(a)).toEqual([`o.report.json.tmp-${dead}`]);
+    expect(readdirSync(b)).toEqual([]);
+  });
 });
