@@ -27,6 +27,7 @@ const PRE_BLOCK = /<pre[\s>][\s\S]*?<\/pre>/gi;
 
 /** Does the converter treat `<name>` as an element (else it was typed, and becomes text)? */
 export function isRenderedTag(name: string): boolean {
+  if (RENDERED.has(name)) return true; // most names come lower-case: no copy
   const n = name.toLowerCase();
   // MathJax 3's custom elements (`<mjx-container>`, `<mjx-c>`…): no one types those.
   return RENDERED.has(n) || n.startsWith('mjx-');
@@ -34,17 +35,32 @@ export function isRenderedTag(name: string): boolean {
 
 /** MathJax 2 keeps each formula's source in `<script type="math/tex…">`; any other script was typed. */
 const MATH_SCRIPT = /^<script\s[^>]*\btype\s*=\s*["']?math\/tex/i;
+const SCRIPT_END = /<\/script[\s/>]/gi;
 
+/**
+ * Walks the tags and copies only around the ones it escapes: nearly every tag is rendered, and a
+ * replace() callback rebuilt the whole string from its returns.
+ */
 function escapeSegment(html: string): string {
-  let mathScript = false; // inside a MathJax source script: its `</script>` is real
-  return html.replace(TAG_START, (match: string, slash: string | undefined, name: string | undefined, offset: number) => {
-    if (name !== undefined && name.toLowerCase() === 'script') {
-      if (!slash && !mathScript && MATH_SCRIPT.test(html.slice(offset, offset + 200))) return ((mathScript = true), match);
-      if (slash && mathScript) return ((mathScript = false), match);
+  let out = '';
+  let last = 0;
+  TAG_START.lastIndex = 0;
+  for (let m = TAG_START.exec(html); m; m = TAG_START.exec(html)) {
+    const slash = m[1];
+    const name = m[2];
+    if (!slash && name !== undefined && name.length === 6 && name.toLowerCase() === 'script' && MATH_SCRIPT.test(html.slice(m.index, m.index + 200))) {
+      // Raw TeX (`x<y`) up to the first `</script`, as the parser reads a script's text: a tag
+      // scan would take `<y</script>` for one tag named `y<` and miss the end.
+      SCRIPT_END.lastIndex = TAG_START.lastIndex;
+      if (!SCRIPT_END.test(html)) break;
+      TAG_START.lastIndex = SCRIPT_END.lastIndex;
+      continue;
     }
-    if (mathScript) return match; // raw TeX (`x<y`): the parser reads a script's text as is
-    return name !== undefined && isRenderedTag(name) ? match : '&lt;' + match.slice(1);
-  });
+    if (name !== undefined && isRenderedTag(name)) continue;
+    out += `${html.slice(last, m.index)}&lt;`;
+    last = m.index + 1;
+  }
+  return last === 0 ? html : out + html.slice(last);
 }
 
 /** `html` with typed tags escaped; `<pre>` blocks (the UI's code) are left exactly as they are. */
