@@ -7,6 +7,7 @@ import type { Conversation, RejectMarker, Turn } from '../core/types.js';
 import { reject } from '../core/types.js';
 import { DEFAULT_MAX_DEPTH, htmlToMarkdown, looksLikeHtml, measureHtml, scanHtml, stripShareGptArtifacts } from './html/index.js';
 import { isErrorTurn } from './error-turns.js';
+import { isSpace } from './html/whitespace.js';
 
 export interface CleanOptions {
   /** Deepest HTML nesting accepted before the converter sees a turn (`too_deep`). */
@@ -143,7 +144,6 @@ export function withDefaults(options: CleanOptions): Required<CleanOptions> {
  * Trim whitespace and the invisible characters the UI leaves behind (zero-width space, joiners,
  * BOM, word joiner): an answer of only U+200B is empty, as FastChat's isprintable() test also says.
  */
-const INVISIBLE = /[\s\u200b-\u200d\u2060\ufeff]/;
 export function trimInvisible(s: string): string {
   // A walk in from each end: the regex form `^[…]+|[…]+$` tried the second branch at every
   // position of the text (~1% of clean's CPU).
@@ -155,6 +155,5 @@ export function trimInvisible(s: string): string {
 }
 
 function isInvisible(c: number): boolean {
-  if (c > 32 && c < 127) return false;
-  return INVISIBLE.test(String.fromCharCode(c));
+  return isSpace(c) || (c >= 0x200b && c <= 0x200d) || c === 0x2060; // U+FEFF is in isSpace
 }

@@ -2,13 +2,14 @@
 // rank (another thread's warm-up costs more than it saves), every core above or when the size is
 // unknown. The size comes from the runner, as the read stage stated it.
 import { describe, expect, it } from 'vitest';
-import { statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ONE_THREAD_BELOW, threadsFor } from '../../src/clean/stages/clean.js';
 import { defineStage, registerStages } from '../../src/core/registry.js';
 import { runPipeline } from '../../src/index.js';
 import { tempDir } from '../helpers/paths.js';
+import { writeOneConversation } from '../helpers/clean.js';
 
 describe('threadsFor', () => {
   it('one thread for a small input, every core for a big or unknown one, per rank', () => {
@@ -44,17 +45,7 @@ describe('the runner tells a stage the input size and whether workers were given
     }),
   });
   const dir = tempDir();
-  const file = join(dir, 'in.jsonl');
-  writeFileSync(
-    file,
-    `${JSON.stringify({
-      id: 'a',
-      conversations: [
-        { from: 'human', value: 'hi there' },
-        { from: 'gpt', value: 'hello, how can I help?' },
-      ],
-    })}\n`,
-  );
+  const file = writeOneConversation(dir);
 
   it('inputBytes is the file size; workersGiven follows the option', async () => {
     for (const workers of [undefined, 2]) {

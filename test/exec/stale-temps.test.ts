@@ -3,23 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCleanPreset } from '../helpers/clean.js';
+import { runCleanPreset, writeOneConversation } from '../helpers/clean.js';
 import { tempDir } from '../helpers/paths.js';
 
 describe('stale temporary files', () => {
   it('are removed beside every output of the run, and the run still commits its own', async () => {
     const dir = tempDir();
-    const input = join(dir, 'in.jsonl');
-    writeFileSync(
-      input,
-      `${JSON.stringify({
-        id: 'a',
-        conversations: [
-          { from: 'human', value: 'hello there' },
-          { from: 'gpt', value: 'hi, how can I help?' },
-        ],
-      })}\n`,
-    );
+    const input = writeOneConversation(dir);
     const out = join(dir, 'out.jsonl');
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
     const stale = ['out.jsonl', 'out.rejects.jsonl', 'out.report.json'].map((n) => `${n}.tmp-${dead}`);

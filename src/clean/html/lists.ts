@@ -11,7 +11,7 @@
  * An item whose own text holds a line break (kept as LINE_BREAK) was followed by such a line,
  * so the next item is numbered 1 again. In the sample this matches the source in 49 answers.
  */
-import { LINE_BREAK } from './text.js';
+import { LINE_BREAK, trimNewlines } from './text.js';
 import type { HElement, HNode, HText } from './dom.js';
 
 const BULLET = '-';
@@ -91,7 +91,7 @@ export function listItem(content: string, node: HElement): string {
   const parent = node.parentNode as HElement | null;
   const prefix = parent && parent.nodeName === 'OL' ? `${itemNumber(node, parent)}. ` : `${BULLET} `;
   const isParagraph = /\n$/.test(content);
-  const body = content.replace(/^\n+/, '').replace(/\n+$/, '') + (isParagraph ? '\n' : '');
+  const body = trimNewlines(content) + (isParagraph ? '\n' : '');
   return prefix + indentItem(body, prefix.length) + (node.nextSibling ? '\n' : '');
 }
 

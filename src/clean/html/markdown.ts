@@ -18,7 +18,7 @@ import { imageReplacement, linkReplacement } from './links.js';
 import { listItem } from './lists.js';
 import { isBackslashBreak, preparedFence } from './prepare.js';
 import { tableRules } from './table.js';
-import { restoreBreaks } from './text.js';
+import { restoreBreaks, trimNewlines } from './text.js';
 import { BLOCK, collapseWhitespace, flankingSpace, isSpace, keepsAncestor, SHOWS_EMPTY, VOID } from './whitespace.js';
 import type { HElement, HNode, HText, Replacement } from './dom.js';
 
@@ -48,10 +48,6 @@ class Joiner {
   text(): string {
     return this.newlines === 0 ? this.body : this.body + '\n'.repeat(this.newlines);
   }
-}
-
-function trimNewlines(s: string): string {
-  return s.replace(/^\n+/, '').replace(/\n+$/, '');
 }
 
 /** A GFM cell is one line: a `<br>` there was typed as HTML in the source, and stays HTML. */

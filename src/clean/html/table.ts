@@ -6,6 +6,7 @@
  * the sample's sources use for aligned tables).
  */
 import type { HElement, HNode, Replacement } from './dom.js';
+import { trimNewlines } from './text.js';
 
 const ALIGN: Record<string, string> = { left: ':--', right: '--:', center: ':-:' };
 
@@ -59,7 +60,7 @@ export function tableRow(content: string, node: HElement): string {
 /** Replacements by lower-case tag name. */
 export const tableRules: Record<string, Replacement> = {
   // Rows are one line each; a caption or stray text must not open a blank line inside.
-  table: (content) => '\n\n' + content.replace(/\n{2,}/g, '\n').replace(/^\n+|\n+$/g, '') + '\n\n',
+  table: (content) => '\n\n' + trimNewlines(content.replace(/\n{2,}/g, '\n')) + '\n\n',
   thead: (content) => content,
   tbody: (content) => content,
   tfoot: (content) => content,

@@ -109,3 +109,12 @@ export function restoreBreaks(text: string): string {
 export function dropStrayBreaks(markdown: string): string {
   return markdown.includes(LINE_BREAK) ? markdown.replace(LINE_BREAK_RE, ' ') : markdown;
 }
+
+/** Without its leading and trailing newlines (a walk from each end: `\n+$` retries at every newline run). */
+export function trimNewlines(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && s.charCodeAt(a) === 10) a++;
+  while (b > a && s.charCodeAt(b - 1) === 10) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}

@@ -5,6 +5,11 @@
 import { describe, expect, test } from 'vitest';
 import { htmlToMarkdown } from '../../../src/clean/html/index.js';
 
+/** Each HTML converts to its Markdown (the HTML names the failing case). */
+function convertsAll(cases: Array<[string, string]>): void {
+  for (const [html, md] of cases) expect(htmlToMarkdown(html), html).toBe(md);
+}
+
 describe('serializer (markdown.ts)', () => {
   test('whitespace at the edges of an inline element moves outside its delimiters, once', () => {
     const cases: Array<[string, string]> = [
@@ -14,7 +19,7 @@ describe('serializer (markdown.ts)', () => {
       ['<p>x<strong>\u00a0y\u00a0</strong>z</p>', 'x\n\u00a0**y**\u00a0z'],
       ['<p>\n  lead  <b>b</b>  \n</p>', 'lead **b**'],
     ];
-    for (const [html, md] of cases) expect(htmlToMarkdown(html), html).toBe(md);
+    convertsAll(cases);
   });
 
   test('blank elements: nothing inline, a blank line for blocks, and empty emphasis goes', () => {
@@ -25,7 +30,7 @@ describe('serializer (markdown.ts)', () => {
       ['<p>one</p><p></p><div> </div><p>two</p>', 'one\n\ntwo'],
       ['<ul><li>a<ul><li>b</li></ul></li><li></li><li>c</li></ul>', '- a\n  - b\n\n- c'],
     ];
-    for (const [html, md] of cases) expect(htmlToMarkdown(html), html).toBe(md);
+    convertsAll(cases);
   });
 
   test('pieces join with the most newlines either side asks for, at most two', () => {
@@ -36,7 +41,7 @@ describe('serializer (markdown.ts)', () => {
       ['<blockquote><p>q1</p><p>q2</p></blockquote>', '> q1\n> \n> q2'],
       ['<p>a<!-- note --> b</p>', 'a b'],
     ];
-    for (const [html, md] of cases) expect(htmlToMarkdown(html), html).toBe(md);
+    convertsAll(cases);
   });
 
   test('inline rules: code spans, strikethrough, task lists, images, chrome', () => {
@@ -47,6 +52,6 @@ describe('serializer (markdown.ts)', () => {
       ['<p>img <img src="a.png" alt="A"> <img> end</p>', 'img ![A](a.png)  end'],
       ['<p>a<button> Copy </button>b<svg><path/></svg>c</p>', 'a  bc'],
     ];
-    for (const [html, md] of cases) expect(htmlToMarkdown(html), html).toBe(md);
+    convertsAll(cases);
   });
 });
