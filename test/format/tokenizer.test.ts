@@ -4,11 +4,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { both, CORPUS } from './helpers.js';
+import { sharedData } from '../helpers/paths.js';
 import { loadTokenizer, type LoadedTokenizer } from '../../src/format/tokenizer/index.js';
 import { TableDecoder } from '../../src/format/tokenizer/decode-table.js';
 import { decodedMatches } from '../../src/format/check.js';
 import { noPrefixVariant, plainVariant, prepareSpec, parseTokenizerJson } from '../../src/format/tokenizer/spec.js';
 import { scanTokenizerJson, scannedMaxId, tokenizerText } from '../../src/format/tokenizer/lazy-json.js';
+import { rustModelPatch } from '../../src/format/tokenizer/native.js';
 
 const OPENCHAT = ['<s>', '<|end_of_turn|>'];
 
@@ -49,6 +51,32 @@ describe.each(['llama2', 'mistral', 'qwen3'])('bundled tokenizer %s', (name) => 
       'full',
     );
     encs.forEach((e: { getIds(): number[] }, i: number) => expect(Array.from(ours[i]!.ids)).toEqual(e.getIds()));
+  });
+
+  it('reads the model as the file says, with the fields the library runs slower (empty BPE prefix/suffix) as null: same ids and offsets', async () => {
+    const { Tokenizer } = createRequire(import.meta.url)('tokenizers');
+    const file = tk.native.files.tokenizer;
+    const scanned = scanTokenizerJson(readFileSync(file), () => undefined)!;
+    const patch = rustModelPatch(scanned.model);
+    // Qwen3's file has "continuing_subword_prefix": "" and "end_of_word_suffix": ""; the others null.
+    expect(patch).toEqual(name === 'qwen3' ? { continuing_subword_prefix: null, end_of_word_suffix: null } : {});
+    const text = tokenizerText(scanned, patch)!;
+    expect(JSON.parse(text)).toEqual({ ...JSON.parse(readFileSync(file, 'utf8')), model: { ...JSON.parse(readFileSync(file, 'utf8')).model, ...patch } });
+    const truth = JSON.parse(readFileSync(sharedData('sharegpt_html_sample.truth.json'), 'utf8')) as Record<string, (string | null)[] | null>;
+    const answers = Object.values(truth)
+      .flatMap((a) => a ?? [])
+      .filter((a): a is string => typeof a === 'string')
+      .slice(0, 600);
+    const texts = [...CORPUS, ...answers];
+    const [asShipped, asRead] = [Tokenizer.fromFile(file), Tokenizer.fromString(text)];
+    const [a, b] = await Promise.all([asShipped.encodeBatch(texts, { addSpecialTokens: false }), asRead.encodeBatch(texts, { addSpecialTokens: false })]);
+    const ours = await tk.native.backend.encodeBatch(texts, 'full');
+    texts.forEach((t, i) => {
+      expect(b[i].getIds(), t).toEqual(a[i].getIds());
+      expect(b[i].getOffsets(), t).toEqual(a[i].getOffsets());
+      // This loader added OpenChat's specials: texts that spell them are tokenized differently on purpose.
+      if (!t.includes('<')) expect(Array.from(ours[i]!.ids), t).toEqual(a[i].getIds());
+    });
   });
 
   it('offsets point at the characters each token stands for (UTF-16, emoji included)', async () => {
@@ -158,6 +186,12 @@ describe('scanTokenizerJson', () => {
     expect(Object.keys(j)).toEqual(['model', 'decoder', '__proto__']);
     expect(scannedMaxId(j.model)).toBe(7);
     expect(JSON.parse(tokenizerText(j)!)).toEqual(JSON.parse(text));
+    // A patched model is re-serialized around the copied vocabulary and merges: fields replaced, added, removed (undefined).
+    const patched = JSON.parse(tokenizerText(j, { type: 'WordLevel', dropout: 0.5, merges: undefined })!);
+    expect(patched).toEqual({ ...JSON.parse(text), model: { vocab: { 'a"}': 3, ']': 7 }, type: 'WordLevel', dropout: 0.5 } });
+    expect(Object.keys(patched.model)).toEqual(['vocab', 'type', 'dropout']);
+    expect(tokenizerText(scan('{"model": {"vocab": {}}}')!, { type: 'BPE' })).toBe('{"model":{"vocab":{},"type":"BPE"}}');
+    expect(tokenizerText(scan('{"model": {}}')!, { x: undefined })).toBe('{"model":{}}');
     for (const bad of ['[]', '{"model": {"vocab": {}}', '{"model": {"vocab": {}}} x', '{"model": 1}', '{"a": tru, "model": {}}']) expect(scan(bad), bad).toBeUndefined();
     expect(scannedMaxId(scan('{"model": {"vocab": {"a": 1.5}}}')!.model)).toBeUndefined();
   });

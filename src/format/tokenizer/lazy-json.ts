@@ -18,6 +18,7 @@ interface Source {
   /** The model value's bounds in `bytes`. */
   model: [number, number];
   vocab?: [number, number];
+  merges?: [number, number];
   /** The vocabulary's largest id, read as the scan passed over it (undefined: not a plain object of integers). */
   maxId?: number;
   /** A lazy section was assigned: its bytes no longer stand for the object. */
@@ -170,7 +171,7 @@ export function scanTokenizerJson(bytes: Buffer, invalid: () => void): Tokenizer
         if (f.key === 'vocab') {
           src.vocab = [f.start, f.end];
           src.maxId = f.maxId;
-        }
+        } else src.merges = [f.start, f.end];
         let value: unknown;
         let read = false;
         Object.defineProperty(model, f.key, {
@@ -218,19 +219,37 @@ export function scannedMaxId(model: object): number | undefined {
 }
 
 /**
- * JSON text of `j`, whose model was scanned and is unchanged: its small sections serialized, the
- * model copied from the file's bytes (no JSON.stringify of the whole vocabulary and merges, ~0.4 s
- * on Qwen3). Undefined otherwise (the caller stringifies `j`).
+ * JSON text of `j`, whose model was scanned and whose vocabulary and merges are unchanged: its
+ * small sections serialized, the vocabulary and merges copied from the file's bytes (no
+ * JSON.stringify of them, ~0.4 s on Qwen3). `modelPatch` replaces small fields of the model (the
+ * model is then re-serialized around the copied vocabulary and merges). Undefined otherwise (the
+ * caller stringifies `j`).
  */
-export function tokenizerText(j: TokenizerJson): string | undefined {
+export function tokenizerText(j: TokenizerJson, modelPatch: Record<string, unknown> = {}): string | undefined {
   const src = sources.get(j.model);
   if (!src || src.touched) return undefined;
+  const patched = Object.keys(modelPatch).length > 0;
   const parts: (string | Buffer)[] = [];
+  const member = (k: string, v: string | Buffer | undefined, first: boolean) => {
+    if (v !== undefined) parts.push(`${first ? '{' : ','}${JSON.stringify(k)}:`, v); // JSON.stringify leaves out undefined values too
+    return first && v === undefined;
+  };
+  let first = true;
   for (const k of Object.keys(j)) {
-    const v = k === 'model' ? src.bytes.subarray(src.model[0], src.model[1]) : JSON.stringify(j[k]);
-    if (v === undefined) continue; // JSON.stringify leaves out undefined values too
-    parts.push(`${parts.length ? ',' : '{'}${JSON.stringify(k)}:`, v);
+    if (k !== 'model') first = member(k, JSON.stringify(j[k]), first);
+    else if (!patched) first = member(k, src.bytes.subarray(src.model[0], src.model[1]), first);
+    else {
+      first = member(k, '', first);
+      const model = j.model as Record<string, unknown>;
+      let inner = true;
+      for (const f of new Set([...Object.keys(model), ...Object.keys(modelPatch)])) {
+        const at = f in modelPatch ? undefined : f === 'vocab' ? src.vocab : f === 'merges' ? src.merges : undefined;
+        const v = at ? src.bytes.subarray(at[0], at[1]) : JSON.stringify(f in modelPatch ? modelPatch[f] : model[f]);
+        inner = member(f, v, inner);
+      }
+      parts.push(inner ? '{}' : '}');
+    }
   }
-  parts.push(parts.length ? '}' : '{}');
+  parts.push(first ? '{}' : '}');
   return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))).toString('utf8');
 }
