@@ -177,7 +177,7 @@ async function tokenize() {
     bare: () => bareRun(),
     // The stage's own configuration with the Rust backend: each batch serial on its libuv thread, 2 in flight.
     bareStage: () => bareRun('--serial', '--inflight', '2'),
-    // The same, with the tokenizer loaded as the stage loads it (rustModelPatch: same tokens, less CPU).
+    // The same, with the tokenizer loaded as the stage loads it (rustTokenizerText: same tokens, less CPU).
     bareAsStage: () => bareRun('--serial', '--inflight', '2', '--as-stage'),
   });
   const cores = cpus().length;

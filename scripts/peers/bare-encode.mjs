@@ -7,7 +7,7 @@
 // --serial turns the library's within-batch split off (TOKENIZERS_PARALLELISM=false, set here
 // unless already set), so each batch runs alone on its libuv thread: the tokenize stage's own
 // configuration with the Rust backend (src/format/stages/tokenize.ts: serial, 2 in flight).
-// --as-stage loads the tokenizer as the stage does (src/format/tokenizer/native.ts, rustModelPatch:
+// --as-stage loads the tokenizer as the stage does (src/format/tokenizer/native.ts, rustTokenizerText:
 // an empty BPE prefix/suffix read as null, same tokens, less CPU); without it, tokenizer.json as
 // shipped. Prints one JSON line on stderr: encode_s (wall) and encode_cpu_s (the process's CPU over
 // the same interval: the encoder threads and this one).
@@ -47,10 +47,9 @@ for (const line of readFileSync(a.input, 'utf8').split('\n')) {
 const { Tokenizer } = createRequire(join(a.root, 'package.json'))('tokenizers');
 let json = readFileSync(files.tokenizer, 'utf8');
 if (a['as-stage']) {
-  const { scanTokenizerJson, tokenizerText } = await import(dist('format/tokenizer/lazy-json.js'));
-  const { rustModelPatch } = await import(dist('format/tokenizer/native.js'));
-  const scanned = scanTokenizerJson(Buffer.from(json), () => undefined);
-  json = tokenizerText(scanned, rustModelPatch(scanned.model)) ?? json;
+  const { scanTokenizerJson } = await import(dist('format/tokenizer/lazy-json.js'));
+  const { rustTokenizerText } = await import(dist('format/tokenizer/native.js'));
+  json = rustTokenizerText(scanTokenizerJson(Buffer.from(json), () => undefined)) ?? json;
 }
 const tok = Tokenizer.fromString(json);
 const batch = Number(a.batch);

@@ -228,28 +228,32 @@ export function scannedMaxId(model: object): number | undefined {
 export function tokenizerText(j: TokenizerJson, modelPatch: Record<string, unknown> = {}): string | undefined {
   const src = sources.get(j.model);
   if (!src || src.touched) return undefined;
-  const patched = Object.keys(modelPatch).length > 0;
-  const parts: (string | Buffer)[] = [];
-  const member = (k: string, v: string | Buffer | undefined, first: boolean) => {
-    if (v !== undefined) parts.push(`${first ? '{' : ','}${JSON.stringify(k)}:`, v); // JSON.stringify leaves out undefined values too
-    return first && v === undefined;
+  const bytes = (at: [number, number]) => src.bytes.subarray(at[0], at[1]);
+  const modelValue = (): Part[] => {
+    if (Object.keys(modelPatch).length === 0) return [bytes(src.model)];
+    const model = j.model as Record<string, unknown>;
+    const keys = new Set([...Object.keys(model), ...Object.keys(modelPatch)]);
+    return objectParts(
+      [...keys].map((f) => {
+        if (f in modelPatch) return [f, JSON.stringify(modelPatch[f])];
+        const at = f === 'vocab' ? src.vocab : f === 'merges' ? src.merges : undefined;
+        return [f, at ? bytes(at) : JSON.stringify(model[f])];
+      }),
+    );
   };
-  let first = true;
-  for (const k of Object.keys(j)) {
-    if (k !== 'model') first = member(k, JSON.stringify(j[k]), first);
-    else if (!patched) first = member(k, src.bytes.subarray(src.model[0], src.model[1]), first);
-    else {
-      first = member(k, '', first);
-      const model = j.model as Record<string, unknown>;
-      let inner = true;
-      for (const f of new Set([...Object.keys(model), ...Object.keys(modelPatch)])) {
-        const at = f in modelPatch ? undefined : f === 'vocab' ? src.vocab : f === 'merges' ? src.merges : undefined;
-        const v = at ? src.bytes.subarray(at[0], at[1]) : JSON.stringify(f in modelPatch ? modelPatch[f] : model[f]);
-        inner = member(f, v, inner);
-      }
-      parts.push(inner ? '{}' : '}');
-    }
-  }
-  parts.push(first ? '{}' : '}');
+  const parts = objectParts(Object.keys(j).map((k) => [k, k === 'model' ? modelValue() : JSON.stringify(j[k])]));
   return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))).toString('utf8');
+}
+
+type Part = string | Buffer;
+
+/** `{"k":v,...}` as parts; an undefined value leaves its key out, as JSON.stringify does. */
+function objectParts(entries: [string, Part | Part[] | undefined][]): Part[] {
+  const out: Part[] = ['{'];
+  for (const [k, v] of entries) {
+    if (v === undefined) continue;
+    out.push(`${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:`, ...(Array.isArray(v) ? v : [v]));
+  }
+  out.push('}');
+  return out;
 }

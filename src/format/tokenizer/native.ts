@@ -80,19 +80,20 @@ export function serialBatches(): SerialBatches {
 }
 
 /**
- * Model fields the library runs slower than an equivalent: with an empty (not null)
- * `continuing_subword_prefix` or `end_of_word_suffix`, as GPT-2-style files converted by
- * transformers have them (Qwen2, Qwen3), its BPE builds a new string for every character of every
- * word it merges (`format!("{prefix}{s}")`); null skips that and gives the same tokens. On Qwen3,
- * 8-18% less encoder CPU on the 30 MB benchmark input, ids unchanged. Applied when the text can be
- * rebuilt around the file's own vocabulary and merges (see tokenizerText); else the file as it is.
+ * tokenizer.json as the binding should read it, when that differs from the file: with an empty
+ * (not null) `continuing_subword_prefix` or `end_of_word_suffix`, as GPT-2-style files converted
+ * by transformers have them (Qwen2, Qwen3), the library's BPE builds a new string for every
+ * character of every word it merges (`format!("{prefix}{s}")`); null skips that and gives the same
+ * tokens (13% less CPU for the bare encoder on the 30 MB benchmark input, docs/BENCHMARKS.md). The
+ * text is rebuilt around the file's own vocabulary and merges (tokenizerText); undefined when
+ * nothing is to change or the model was not scanned (the caller gives the file as it is).
  */
-export function rustModelPatch(model: TokenizerJson['model']): Record<string, null> {
-  const m = model as Record<string, unknown>;
+export function rustTokenizerText(j: TokenizerJson): string | undefined {
+  const m = j.model as Record<string, unknown>;
+  if (m.type !== 'BPE') return undefined;
   const patch: Record<string, null> = {};
-  if (m.type !== 'BPE') return patch;
   for (const k of ['continuing_subword_prefix', 'end_of_word_suffix']) if (m[k] === '') patch[k] = null;
-  return patch;
+  return Object.keys(patch).length ? tokenizerText(j, patch) : undefined;
 }
 
 export class NativeBackend implements Backend {
@@ -119,9 +120,8 @@ export class NativeBackend implements Backend {
    */
   private build(j: TokenizerJson, asRead?: { file: string } | { text: string }): RsTokenizer {
     const T = this.mod.Tokenizer;
-    const patch = rustModelPatch(j.model);
-    const patched = Object.keys(patch).length ? tokenizerText(j, patch) : undefined;
-    const t = patched ? T.fromString(patched) : asRead && 'file' in asRead ? T.fromFile(asRead.file) : T.fromString(asRead?.text ?? tokenizerText(j) ?? JSON.stringify(j));
+    const text = rustTokenizerText(j);
+    const t = text !== undefined ? T.fromString(text) : asRead && 'file' in asRead ? T.fromFile(asRead.file) : T.fromString(asRead?.text ?? tokenizerText(j) ?? JSON.stringify(j));
     for (const a of j.added_tokens ?? []) {
       const got = t.tokenToId(a.content);
       if (got !== a.id) {
